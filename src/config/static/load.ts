@@ -1,0 +1,133 @@
+import { statSync } from 'node:fs';
+import { ConfigError, quote } from '../errors.js';
+import { decode } from '../schema.js';
+import { applyImplicitConfiguration, validateStaticConfig } from './effective.js';
+import { envToRawTree, findConfigVariables, type EnvPrefix } from './env-loader.js';
+import { findConfigFile, readConfigFile, resolveConfigFile } from './file-loader.js';
+import { flagsToRawTree, isConfigFileFlag, parseFlagArguments } from './flag-loader.js';
+import { prepareRawTree, type RawTree } from './raw-tree.js';
+import { shapeOf } from './shape.js';
+import { builtinStaticConfigInput, staticConfigSchema, topLevelKeys, type StaticConfig } from './static-config.js';
+
+/** Where the static configuration came from; exactly one source is read, as in Traefik. */
+export type StaticConfigSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'flags' }
+  | { kind: 'environment'; prefix: EnvPrefix }
+  | { kind: 'builtin' };
+
+/** The static configuration and what was found while reading it. */
+export interface LoadedStaticConfig {
+  /** The configuration to run with; when `errors` is not empty it only holds the defaults. */
+  config: StaticConfig;
+  source: StaticConfigSource;
+  warnings: string[];
+  errors: ConfigError[];
+}
+
+export interface LoadStaticConfigOptions {
+  /** Arguments after the command (and sub-command) name. */
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Defaults to `$HOME`. */
+  readonly homeDir?: string;
+  /** System directories searched first; `/etc/traefik` and `/etc/junction` unless given (tests). */
+  readonly systemDirs?: readonly string[];
+}
+
+const rootShape = shapeOf(staticConfigSchema);
+
+/**
+ * Loads the static configuration from exactly one source, in Traefik's order: the file named by
+ * `--configFile` or found in the usual places; else the flags, when there are any; else the environment
+ * variables (`JUNCTION_` before `TRAEFIK_`); else Junction's built-in configuration.
+ */
+export function loadStaticConfig(options: LoadStaticConfigOptions): LoadedStaticConfig {
+  const { flags, errors: flagErrors } = parseFlagArguments(options.argv, rootShape);
+  const settingFlags = flags.filter((flag) => !isConfigFileFlag(flag));
+  const given = flags.findLast(isConfigFileFlag)?.value.trim() ?? '';
+  const junctionVariables = findConfigVariables(options.env, 'JUNCTION_', topLevelKeys);
+  const traefikVariables = findConfigVariables(options.env, 'TRAEFIK_', topLevelKeys);
+  const variableNames = [...junctionVariables, ...traefikVariables].map(([name]) => name);
+
+  const path = given !== '' ? resolveConfigFile(given, options.cwd) : findConfigFile(options);
+  if (path !== undefined) {
+    const source: StaticConfigSource = { kind: 'file', path };
+    if (given !== '' && !isFile(path)) {
+      return failed(source, [...flagErrors, new ConfigError('--configFile', `configuration file ${quote(given)} not found`)], []);
+    }
+    const warnings: string[] = [];
+    if (settingFlags.length > 0) warnings.push(`configuration file ${quote(path)} is used; flags ignored: ${settingFlags.map((flag) => flag.text).join(' ')}`);
+    if (variableNames.length > 0) warnings.push(`configuration file ${quote(path)} is used; environment variables ignored: ${variableNames.join(', ')}`);
+    const { tree, errors } = readConfigFile(path);
+    if (tree === undefined) return failed(source, [...flagErrors, ...errors], warnings);
+    return finish(source, tree, { fromFile: true, errors: flagErrors, warnings });
+  }
+
+  if (options.argv.length > 0) {
+    const warnings: string[] = [];
+    if (variableNames.length > 0) warnings.push(`flags are used; environment variables ignored: ${variableNames.join(', ')}`);
+    const { tree, errors } = flagsToRawTree(flags, rootShape);
+    return finish({ kind: 'flags' }, tree, { fromFile: false, errors: [...flagErrors, ...errors], warnings });
+  }
+
+  if (junctionVariables.length > 0 || traefikVariables.length > 0) {
+    const prefix: EnvPrefix = junctionVariables.length > 0 ? 'JUNCTION_' : 'TRAEFIK_';
+    const warnings: string[] = [];
+    if (junctionVariables.length > 0 && traefikVariables.length > 0) {
+      warnings.push(`environment variables with prefix JUNCTION_ are used; TRAEFIK_ variables ignored: ${traefikVariables.map(([name]) => name).join(', ')}`);
+    }
+    const { tree, errors, ignored } = envToRawTree(prefix === 'JUNCTION_' ? junctionVariables : traefikVariables, prefix);
+    for (const name of ignored) warnings.push(`${name}: ignored; choose a configuration file with --configFile`);
+    return finish({ kind: 'environment', prefix }, tree, { fromFile: false, errors, warnings });
+  }
+
+  return finish({ kind: 'builtin' }, structuredClone(builtinStaticConfigInput) as RawTree, { fromFile: false, errors: [], warnings: [] });
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+interface FinishOptions {
+  readonly fromFile: boolean;
+  /** Faults already found while reading the source. */
+  readonly errors: readonly ConfigError[];
+  readonly warnings: readonly string[];
+}
+
+/** Decodes a raw tree, adds the implicit entryPoints and checks what spans several keys. */
+function finish(source: StaticConfigSource, tree: RawTree, options: FinishOptions): LoadedStaticConfig {
+  const prepared = prepareRawTree(rootShape, tree, { fromFile: options.fromFile });
+  const warnings = [...options.warnings, ...prepared.warnings];
+  // Flags, variables and files are all decoded as text, as paerser does: a list may be written "a,b".
+  const decoded = decode(staticConfigSchema, prepared.value, { stringly: true });
+  const errors = [...options.errors, ...decoded.errors];
+  if (decoded.value === undefined || errors.length > 0) return failed(source, errors, warnings);
+  const config = applyImplicitConfiguration(decoded.value);
+  const validation = validateStaticConfig(config);
+  warnings.push(...validation.warnings);
+  if (validation.errors.length > 0) return failed(source, validation.errors, warnings);
+  return { config, source, warnings, errors: [] };
+}
+
+let defaults: StaticConfig | undefined;
+
+/** Returns the configuration every key at its default, with Traefik's implicit entryPoint `http` on :80. */
+export function defaultStaticConfig(): StaticConfig {
+  if (defaults === undefined) {
+    const { value } = decode(staticConfigSchema, {});
+    if (value === undefined) throw new Error('the static configuration schema has no complete defaults');
+    defaults = applyImplicitConfiguration(value);
+  }
+  return structuredClone(defaults);
+}
+
+function failed(source: StaticConfigSource, errors: ConfigError[], warnings: string[]): LoadedStaticConfig {
+  return { config: defaultStaticConfig(), source, warnings, errors };
+}
