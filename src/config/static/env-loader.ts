@@ -29,8 +29,11 @@ export function envToRawTree(variables: ReadonlyArray<readonly [string, string]>
   const tree: RawTree = {};
   const errors: ConfigError[] = [];
   const ignored: string[] = [];
-  for (const [name, value] of variables) {
-    const segments = name.slice(prefix.length).toLowerCase().split('_');
+  // Sorted by path, as paerser sorts its keys before building the tree.
+  const keyed = variables.map(([name, value]) => ({ name, value, key: name.slice(prefix.length).toLowerCase().replaceAll('_', '.') }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { name, value, key } of keyed) {
+    const segments = key.split('.');
     if (segments.some((segment) => segment === '')) {
       errors.push(new ConfigError(name, 'empty path segment; "_" separates the keys'));
       continue;

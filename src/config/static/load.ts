@@ -3,7 +3,7 @@ import { ConfigError, quote } from '../errors.js';
 import { decode } from '../schema.js';
 import { applyImplicitConfiguration, validateStaticConfig } from './effective.js';
 import { envToRawTree, findConfigVariables, type EnvPrefix } from './env-loader.js';
-import { findConfigFile, readConfigFile, resolveConfigFile } from './file-loader.js';
+import { displayPath, findConfigFile, readConfigFile, resolveConfigFile } from './file-loader.js';
 import { flagsToRawTree, isConfigFileFlag, parseFlagArguments } from './flag-loader.js';
 import { prepareRawTree, type RawTree } from './raw-tree.js';
 import { shapeOf } from './shape.js';
@@ -57,12 +57,13 @@ export function loadStaticConfig(options: LoadStaticConfigOptions): LoadedStatic
     if (given !== '' && !isFile(path)) {
       return failed(source, [...flagErrors, new ConfigError('--configFile', `configuration file ${quote(given)} not found`)], []);
     }
+    const shownAs = displayPath(path, options.cwd);
     const warnings: string[] = [];
-    if (settingFlags.length > 0) warnings.push(`configuration file ${quote(path)} is used; flags ignored: ${settingFlags.map((flag) => flag.text).join(' ')}`);
-    if (variableNames.length > 0) warnings.push(`configuration file ${quote(path)} is used; environment variables ignored: ${variableNames.join(', ')}`);
-    const { tree, errors } = readConfigFile(path);
-    if (tree === undefined) return failed(source, [...flagErrors, ...errors], warnings);
-    return finish(source, tree, { fromFile: true, errors: flagErrors, warnings });
+    if (settingFlags.length > 0) warnings.push(`configuration file ${quote(shownAs)} is used; flags ignored: ${settingFlags.map((flag) => flag.text).join(' ')}`);
+    if (variableNames.length > 0) warnings.push(`configuration file ${quote(shownAs)} is used; environment variables ignored: ${variableNames.join(', ')}`);
+    const file = readConfigFile(path, shownAs);
+    if (file.tree === undefined) return failed(source, [...flagErrors, ...file.errors], warnings);
+    return finish(source, file.tree, { fromFile: true, errors: flagErrors, warnings, locate: file.locate });
   }
 
   if (options.argv.length > 0) {
@@ -99,6 +100,8 @@ interface FinishOptions {
   /** Faults already found while reading the source. */
   readonly errors: readonly ConfigError[];
   readonly warnings: readonly string[];
+  /** Returns where a configuration path is written (`file:line:col`), when the source keeps positions. */
+  readonly locate?: (path: string) => string | undefined;
 }
 
 /** Decodes a raw tree, adds the implicit entryPoints and checks what spans several keys. */
@@ -107,13 +110,18 @@ function finish(source: StaticConfigSource, tree: RawTree, options: FinishOption
   const warnings = [...options.warnings, ...prepared.warnings];
   // Flags, variables and files are all decoded as text, as paerser does: a list may be written "a,b".
   const decoded = decode(staticConfigSchema, prepared.value, { stringly: true });
-  const errors = [...options.errors, ...decoded.errors];
+  const errors = [...options.errors, ...decoded.errors.map((error) => located(error, options.locate))];
   if (decoded.value === undefined || errors.length > 0) return failed(source, errors, warnings);
   const config = applyImplicitConfiguration(decoded.value);
   const validation = validateStaticConfig(config);
   warnings.push(...validation.warnings);
-  if (validation.errors.length > 0) return failed(source, validation.errors, warnings);
+  if (validation.errors.length > 0) return failed(source, validation.errors.map((error) => located(error, options.locate)), warnings);
   return { config, source, warnings, errors: [] };
+}
+
+function located(error: ConfigError, locate: ((path: string) => string | undefined) | undefined): ConfigError {
+  const where = locate?.(error.path);
+  return where === undefined ? error : new ConfigError(error.path, `${error.reason} (${where})`);
 }
 
 let defaults: StaticConfig | undefined;
