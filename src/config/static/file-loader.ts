@@ -117,7 +117,8 @@ interface Parsed {
 
 function parseYamlText(text: string, shownAs: string): Parsed {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  // Merge keys (`<<: *defaults`) are on, as Go's yaml.v3 reads them for Traefik.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
   if (document.errors.length > 0) {
     const errors = document.errors.map((error) => {
       const { line, col } = lineCounter.linePos(error.pos[0]);

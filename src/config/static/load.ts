@@ -106,17 +106,35 @@ interface FinishOptions {
 
 /** Decodes a raw tree, adds the implicit entryPoints and checks what spans several keys. */
 function finish(source: StaticConfigSource, tree: RawTree, options: FinishOptions): LoadedStaticConfig {
+  const misplaced = takeDynamicSections(tree);
   const prepared = prepareRawTree(rootShape, tree, { fromFile: options.fromFile });
   const warnings = [...options.warnings, ...prepared.warnings];
   // Flags, variables and files are all decoded as text, as paerser does: a list may be written "a,b".
   const decoded = decode(staticConfigSchema, prepared.value, { stringly: true });
-  const errors = [...options.errors, ...decoded.errors.map((error) => located(error, options.locate))];
+  const errors = [...options.errors, ...[...misplaced, ...decoded.errors].map((error) => located(error, options.locate))];
   if (decoded.value === undefined || errors.length > 0) return failed(source, errors, warnings);
   const config = applyImplicitConfiguration(decoded.value);
   const validation = validateStaticConfig(config);
   warnings.push(...validation.warnings);
   if (validation.errors.length > 0) return failed(source, validation.errors.map((error) => located(error, options.locate)), warnings);
   return { config, source, warnings, errors: [] };
+}
+
+const dynamicSections = new Set(['http', 'tcp', 'udp', 'tls']);
+
+/**
+ * Takes dynamic configuration (`http`, `tcp`, `udp`, `tls`) out of the static tree and reports it.
+ * Differs from Traefik, which silently ignores unknown top-level keys in a file: such a section never had
+ * any effect, so saying where it belongs is kinder than starting without it.
+ */
+function takeDynamicSections(tree: RawTree): ConfigError[] {
+  const errors: ConfigError[] = [];
+  for (const key of Object.keys(tree)) {
+    if (!dynamicSections.has(key.toLowerCase())) continue;
+    delete tree[key];
+    errors.push(new ConfigError(key, 'dynamic configuration is not read from the static configuration; move it to a file read by providers.file'));
+  }
+  return errors;
 }
 
 function located(error: ConfigError, locate: ((path: string) => string | undefined) | undefined): ConfigError {

@@ -1,4 +1,4 @@
-import { ConfigError, quote } from '../errors.js';
+import { ConfigError, configPath, quote } from '../errors.js';
 import { decode, duration, number, oneOf, required, string, withDefault, type Infer, type Schema } from '../schema.js';
 import { checkIpOrCidr, parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
 import { bool, listOf, mapOf, opaque, section, struct } from './shape.js';
@@ -336,7 +336,7 @@ export interface ResolvedEntryPoint {
 export function listEntryPoints(config: StaticConfig): ResolvedEntryPoint[] {
   return Object.entries(config.entryPoints).map(([name, entryPoint]) => ({
     name,
-    address: parseEntryPointAddress(entryPoint.address, `entryPoints.${name}.address`),
+    address: parseEntryPointAddress(entryPoint.address, configPath('entryPoints', name, 'address')),
     config: entryPoint,
   }));
 }

@@ -79,6 +79,13 @@ describe('static configuration from environment variables', () => {
     assert.deepEqual(source, { kind: 'builtin' });
   });
 
+  it('ignores TRAEFIK_CONFIGFILE with a warning, as only the flag chooses the file', () => {
+    const { source, warnings } = load([], { TRAEFIK_CONFIGFILE: '/etc/traefik/traefik.yml' });
+
+    assert.deepEqual(source, { kind: 'environment', prefix: 'TRAEFIK_' });
+    assert.deepEqual(warnings, ['TRAEFIK_CONFIGFILE: ignored; choose a configuration file with --configFile']);
+  });
+
   it('reports an unknown key with the nearest known one', () => {
     assert.deepEqual(errorsOf([], { TRAEFIK_ENTRYPOINTS_WEB_ADRESS: ':80' }), [
       'entryPoints.web.adress: unknown key "adress"; did you mean "address"?',

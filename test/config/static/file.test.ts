@@ -82,6 +82,13 @@ describe('static configuration from a file', () => {
     assert.deepEqual(config.entryPoints.web?.forwardedHeaders.trustedIPs, ['10.0.0.1', '10.0.0.2']);
   });
 
+  it('reads YAML merge keys, as Go\'s YAML decoder does', () => {
+    const { config, errors } = load(['--configFile=merge-keys.yml'], {}, { cwd: join(fixturesDir, 'case') });
+
+    assert.deepEqual(errors, []);
+    assert.deepEqual(config.entryPoints.websecure?.transport.respondingTimeouts, { readTimeout: 5000, writeTimeout: 0, idleTimeout: 10_000 });
+  });
+
   it('disables a section set to false', () => {
     const { config, errors } = load(['--configFile=disabled.yml'], {}, { cwd: join(fixturesDir, 'case') });
 
