@@ -3,9 +3,13 @@ import { FileSource } from './file-source.js';
 import type { FileLog, SourceState } from './file-source.js';
 import { DirectoryWatchSet } from './watch-set.js';
 
+/** Configures the file provider as `providers.file` does; `directory` wins when both are set, as in Traefik. */
 export interface FileProviderOptions {
+  /** One YAML or TOML file. */
   filename?: string;
+  /** A directory whose `.yml`, `.yaml` and `.toml` files, in subdirectories too, are merged. */
   directory?: string;
+  /** Follows changes; Traefik's default is true. */
   watch: boolean;
   /** ms to wait for more changes before reading; default 100 */
   debounceMs?: number;
