@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +7,12 @@ import { loadStaticConfig, type LoadedStaticConfig, type LoadStaticConfigOptions
 /** The fixtures live beside the sources; tests run from dist/. */
 export const fixturesDir = fileURLToPath(new URL('../../../../test/config/static/fixtures/', import.meta.url));
 
-/** Returns a new empty directory, so no configuration file is found by accident. */
+const root = mkdtempSync(join(tmpdir(), 'junction-static-'));
+process.on('exit', () => rmSync(root, { recursive: true, force: true }));
+
+/** Returns a new empty directory, removed when the tests end, so no configuration file is found by accident. */
 export function emptyDir(): string {
-  return mkdtempSync(join(tmpdir(), 'junction-static-'));
+  return mkdtempSync(join(root, 'case-'));
 }
 
 /** Loads with no system directories and an empty home and working directory unless told otherwise. */
