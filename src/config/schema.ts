@@ -236,6 +236,8 @@ function asField(field: AnyField): Field<unknown> {
 interface ObjectOptions {
   /** A bare `true` (a flag without value, an empty YAML key) enables the section with its defaults. */
   readonly enabledByTrue?: boolean;
+  /** Report unknown or invalid fields but keep the valid ones (sections that only group named items). */
+  readonly keepValidFields?: boolean;
   /** Checks across fields, after each field decoded; returns faults relative to the object's path. */
   readonly check?: (value: Record<string, unknown>) => ConfigError[];
 }
@@ -276,7 +278,7 @@ export function object<const F extends Record<string, AnyField>>(fields: F, opti
         if (field.default !== undefined) decoded[name] = structuredClone(field.default);
         else if (field.required === true) isValid = fail(context, joinPath(path, pathSegment(name)), 'is required') ?? false;
       }
-      if (!isValid) return undefined;
+      if (!isValid && options.keepValidFields !== true) return undefined;
       const problems = options.check?.(decoded) ?? [];
       for (const problem of problems) context.errors.push(problem.under(path));
       return problems.length === 0 ? (decoded as ObjectOf<F>) : undefined;

@@ -1,0 +1,44 @@
+import { Junction } from '../junction.js';
+import { Logger } from '../observability/logger.js';
+import { describeSource, loadForCommand } from './static-config.js';
+import { junctionVersion } from './version.js';
+
+/** Serves until SIGTERM or SIGINT, then drains gracefully and exits 0. A static configuration fault exits 1. */
+export async function run(argv: readonly string[]): Promise<number> {
+  const loaded = loadForCommand(argv);
+  if (loaded.errors.length > 0) {
+    for (const error of loaded.errors) process.stderr.write(`static configuration error: ${error.message}\n`);
+    return 1;
+  }
+  const { config } = loaded;
+  const log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath } : {}) });
+  for (const warning of loaded.warnings) log.warn(warning);
+  log.info('starting Junction', { version: junctionVersion(), configuration: describeSource(loaded) });
+
+  // A bug must not take the whole router down: log it and keep serving.
+  process.on('uncaughtException', (error) => log.error('unexpected error', { error: error.stack ?? error.message }));
+  process.on('unhandledRejection', (reason) => log.error('unexpected rejection', { error: String(reason) }));
+
+  let junction: Junction;
+  try {
+    junction = await Junction.start(config, log);
+  } catch (error) {
+    process.stderr.write(`cannot start: ${(error as Error).message}\n`);
+    await log.close();
+    return 1;
+  }
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      log.info('stopping', { signal });
+      process.once(signal, () => process.exit(1));
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await junction.stop();
+  log.info('stopped');
+  await log.close();
+  return 0;
+}

@@ -1,0 +1,227 @@
+import { quote } from '../errors.js';
+import {
+  anything,
+  boolean,
+  duration,
+  exactlyOneOf,
+  list,
+  map,
+  number,
+  object,
+  oneOf,
+  required,
+  string,
+  withDefault,
+  type Infer,
+} from '../schema.js';
+
+/** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
+export function checkDeclaredName(name: string): string | undefined {
+  if (name.includes('@')) return `name ${quote(name)} must not contain "@"`;
+  if (name.trim() === '') return 'name must not be empty';
+  return undefined;
+}
+
+const tlsDomain = object({ main: string(), sans: list(string()) });
+
+const routerTls = object({
+  options: string(),
+  certResolver: string(),
+  domains: list(tlsDomain),
+});
+
+const observability = object({
+  accessLogs: boolean(),
+  metrics: boolean(),
+  tracing: boolean(),
+  traceVerbosity: oneOf(['minimal', 'detailed']),
+});
+
+export const httpRouterSchema = object({
+  rule: required(string((value) => (value.trim() === '' ? 'must not be empty' : undefined))),
+  ruleSyntax: string(),
+  priority: number({ integer: true }),
+  entryPoints: list(string()),
+  middlewares: list(string()),
+  service: required(string((value) => (value.trim() === '' ? 'must not be empty' : undefined))),
+  tls: routerTls,
+  observability,
+  parentRefs: list(string()),
+});
+
+function checkServerUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `invalid URL ${quote(value)}`;
+  }
+  if (!['http:', 'https:', 'h2c:'].includes(url.protocol)) {
+    return `unsupported scheme ${quote(url.protocol.slice(0, -1))} in ${quote(value)}; expected http, https or h2c`;
+  }
+  if (url.hostname === '') return `missing host in URL ${quote(value)}`;
+  return undefined;
+}
+
+const server = object({
+  url: required(string(checkServerUrl)),
+  weight: number({ integer: true, min: 0 }),
+  preservePath: boolean(),
+});
+
+export const loadBalancerSchema = object(
+  {
+    servers: list(server),
+    strategy: withDefault(oneOf(['wrr', 'p2c', 'hrw', 'leasttime']), 'wrr'),
+    sticky: anything(),
+    healthCheck: anything(),
+    passiveHealthCheck: anything(),
+    passHostHeader: withDefault(boolean(), true),
+    responseForwarding: object({ flushInterval: duration() }),
+    serversTransport: string(),
+  },
+);
+
+export const httpServiceSchema = exactlyOneOf(
+  {
+    loadBalancer: loadBalancerSchema,
+    weighted: anything(),
+    mirroring: anything(),
+    failover: anything(),
+    highestRandomWeight: anything(),
+  },
+  'service',
+);
+
+const stripPrefixSchema = object({
+  prefixes: list(string()),
+  forceSlash: boolean(),
+});
+
+const addPrefixSchema = object({
+  prefix: required(
+    string((value) => (value.startsWith('/') ? undefined : `prefix ${quote(value)} must start with "/"`)),
+  ),
+});
+
+const redirectSchemeSchema = object({
+  scheme: required(string((value) => (value === '' ? 'must not be empty' : undefined))),
+  port: string(),
+  permanent: boolean(),
+});
+
+const chainSchema = object({ middlewares: required(list(string())) });
+
+const headerMap = map(string());
+
+const headersSchema = object({
+  customRequestHeaders: headerMap,
+  customResponseHeaders: headerMap,
+  accessControlAllowCredentials: boolean(),
+  accessControlAllowHeaders: list(string()),
+  accessControlAllowMethods: list(string()),
+  accessControlAllowOriginList: list(string()),
+  accessControlAllowOriginListRegex: list(string()),
+  accessControlExposeHeaders: list(string()),
+  accessControlMaxAge: number({ integer: true }),
+  addVaryHeader: boolean(),
+  allowedHosts: list(string()),
+  hostsProxyHeaders: list(string()),
+  sslRedirect: boolean(),
+  sslTemporaryRedirect: boolean(),
+  sslHost: string(),
+  sslProxyHeaders: headerMap,
+  sslForceHost: boolean(),
+  stsSeconds: number({ integer: true }),
+  stsIncludeSubdomains: boolean(),
+  stsPreload: boolean(),
+  forceSTSHeader: boolean(),
+  frameDeny: boolean(),
+  customFrameOptionsValue: string(),
+  contentTypeNosniff: boolean(),
+  browserXssFilter: boolean(),
+  customBrowserXSSValue: string(),
+  contentSecurityPolicy: string(),
+  contentSecurityPolicyReportOnly: string(),
+  publicKey: string(),
+  referrerPolicy: string(),
+  featurePolicy: string(),
+  permissionsPolicy: string(),
+  isDevelopment: boolean(),
+});
+
+/** Middleware kinds Traefik knows; the ones Junction builds have a schema, the others are kept as given. */
+export const httpMiddlewareSchema = exactlyOneOf(
+  {
+    addPrefix: addPrefixSchema,
+    stripPrefix: stripPrefixSchema,
+    headers: headersSchema,
+    stripPrefixRegex: anything(),
+    replacePath: anything(),
+    replacePathRegex: anything(),
+    chain: chainSchema,
+    ipAllowList: anything(),
+    ipWhiteList: anything(),
+    basicAuth: anything(),
+    digestAuth: anything(),
+    forwardAuth: anything(),
+    inFlightReq: anything(),
+    buffering: anything(),
+    circuitBreaker: anything(),
+    compress: anything(),
+    contentType: anything(),
+    encodedCharacters: anything(),
+    errors: anything(),
+    grpcWeb: anything(),
+    passTLSClientCert: anything(),
+    rateLimit: anything(),
+    redirectRegex: anything(),
+    redirectScheme: redirectSchemeSchema,
+    retry: anything(),
+    plugin: anything(),
+  },
+  'middleware',
+);
+
+const forwardingTimeouts = object({
+  dialTimeout: withDefault(duration(), 30_000),
+  responseHeaderTimeout: withDefault(duration(), 0),
+  idleConnTimeout: withDefault(duration(), 90_000),
+  readIdleTimeout: withDefault(duration(), 0),
+  pingTimeout: withDefault(duration(), 15_000),
+});
+
+export const serversTransportSchema = object({
+  serverName: string(),
+  insecureSkipVerify: boolean(),
+  rootCAs: list(string()),
+  certificates: list(object({ certFile: required(string()), keyFile: required(string()) })),
+  maxIdleConnsPerHost: number({ integer: true }),
+  forwardingTimeouts,
+  disableHTTP2: boolean(),
+  peerCertURI: string(),
+  spiffe: anything(),
+  cipherSuites: list(string()),
+  minVersion: string(),
+  maxVersion: string(),
+});
+
+export const httpSchema = object({
+  routers: map(httpRouterSchema, { dropInvalidEntries: true, checkKey: checkDeclaredName }),
+  services: map(httpServiceSchema, { dropInvalidEntries: true, checkKey: checkDeclaredName }),
+  middlewares: map(httpMiddlewareSchema, { dropInvalidEntries: true, checkKey: checkDeclaredName }),
+  serversTransports: map(serversTransportSchema, { dropInvalidEntries: true, checkKey: checkDeclaredName }),
+}, { keepValidFields: true });
+
+export type HttpRouterConfig = Infer<typeof httpRouterSchema>;
+export type LoadBalancerConfig = Infer<typeof loadBalancerSchema>;
+export type HttpServiceConfig = Infer<typeof httpServiceSchema>;
+export type HttpMiddlewareConfig = Infer<typeof httpMiddlewareSchema>;
+export type StripPrefixConfig = Infer<typeof stripPrefixSchema>;
+export type AddPrefixConfig = Infer<typeof addPrefixSchema>;
+export type RedirectSchemeConfig = Infer<typeof redirectSchemeSchema>;
+export type ChainConfig = Infer<typeof chainSchema>;
+export type HeadersConfig = Infer<typeof headersSchema>;
+export type ServersTransportConfig = Infer<typeof serversTransportSchema>;
+export type HttpConfig = Infer<typeof httpSchema>;
+

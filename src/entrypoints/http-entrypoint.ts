@@ -1,0 +1,199 @@
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { BadRequestError, InternalError, NoRouteError } from '../http/errors.js';
+import { Exchange, type EntryPointInfo } from '../http/exchange.js';
+import { RoutingView, routingPath } from '../http/routers/routing-view.js';
+import { normalizeIp } from '../net/ip-range.js';
+import type { Logger } from '../observability/logger.js';
+import type { Runtime } from '../runtime/build-runtime.js';
+import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
+
+export interface HttpEntryPointOptions {
+  readonly name: string;
+  /** Host to bind ('' for every interface) and port (0 picks a free one). */
+  readonly host: string;
+  readonly port: number;
+  readonly forwardedHeaders: ForwardedHeadersOptions;
+  readonly readTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly requestAcceptGraceTimeoutMs: number;
+  readonly graceTimeOutMs: number;
+  readonly maxHeaderBytes: number;
+}
+
+/** Splits a request target into path and query; absolute-form targets also give the host. */
+function parseTarget(target: string): { path: string; query: string; host?: string } | undefined {
+  let rest = target;
+  let host: string | undefined;
+  if (!rest.startsWith('/')) {
+    const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(rest);
+    if (absolute === null) return undefined;
+    host = absolute[1];
+    rest = absolute[2] === '' ? '/' : absolute[2]!;
+    if (!rest.startsWith('/') && !rest.startsWith('?')) return undefined;
+    if (rest.startsWith('?')) rest = `/${rest}`;
+  }
+  const hash = rest.indexOf('#');
+  if (hash !== -1) rest = rest.slice(0, hash);
+  const mark = rest.indexOf('?');
+  return mark === -1 ? { path: rest, query: '', host } : { path: rest.slice(0, mark), query: rest.slice(mark + 1), host };
+}
+
+/** Canonical host for routing: lowercased, without port or IPv6 brackets, as Traefik's request decorator. */
+export function canonicalHost(hostHeader: string | undefined): string {
+  if (hostHeader === undefined) return '';
+  let host = hostHeader.trim().toLowerCase();
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end === -1 ? host : host.slice(1, end);
+  }
+  const colon = host.indexOf(':');
+  if (colon !== -1 && host.indexOf(':', colon + 1) === -1) host = host.slice(0, colon);
+  return host;
+}
+
+/**
+ * An HTTP entryPoint: owns its listening socket for the life of the process and routes every request
+ * with the Runtime current when the request arrived.
+ */
+export class HttpEntryPoint {
+  readonly name: string;
+  readonly #options: HttpEntryPointOptions;
+  readonly #server: Server;
+  readonly #runtime: () => Runtime;
+  readonly #log: Logger;
+  readonly #info: EntryPointInfo;
+  readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
+  readonly #upgradeSockets = new Set<Duplex>();
+
+  constructor(options: HttpEntryPointOptions, runtime: () => Runtime, log: Logger) {
+    this.name = options.name;
+    this.#options = options;
+    this.#runtime = runtime;
+    this.#log = log.with({ entryPointName: options.name });
+    this.#info = { name: options.name, isTls: false };
+    this.#forwardedHeaders = compileForwardedHeaders(options.forwardedHeaders, `entryPoints.${options.name}.forwardedHeaders`);
+    const headersTimeout = options.readTimeoutMs > 0 ? Math.min(60_000, options.readTimeoutMs) : 60_000;
+    this.#server = createServer({
+      requestTimeout: options.readTimeoutMs,
+      headersTimeout,
+      keepAliveTimeout: options.idleTimeoutMs,
+      maxHeaderSize: options.maxHeaderBytes,
+      noDelay: true,
+      requireHostHeader: true,
+    });
+    this.#server.on('request', (request: IncomingMessage, response: ServerResponse) => this.#serve(request, response, undefined));
+    this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#serveUpgrade(request, socket, head));
+    this.#server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+      // CONNECT tunnels are not proxied, as Traefik answers since v3.7.9.
+      socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+    this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
+  }
+
+  /** Binds the listening socket. */
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      this.#server.once('error', onError);
+      this.#server.listen({ port: this.#options.port, host: this.#options.host === '' ? undefined : this.#options.host }, () => {
+        this.#server.off('error', onError);
+        resolve();
+      });
+    });
+  }
+
+  /** The port actually bound (useful with port 0). */
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  /**
+   * Stops gracefully: keeps accepting for `requestAcceptGraceTimeout`, then stops accepting, lets in-flight
+   * requests finish within `graceTimeOut`, then closes what is left.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#options.requestAcceptGraceTimeoutMs > 0) await delay(this.#options.requestAcceptGraceTimeoutMs);
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    const timer = setTimeout(() => {
+      this.#server.closeAllConnections();
+      for (const socket of this.#upgradeSockets) socket.destroy();
+    }, this.#options.graceTimeOutMs);
+    await closed;
+    clearTimeout(timer);
+    for (const socket of this.#upgradeSockets) socket.destroy();
+  }
+
+  #rejectMalformed(error: NodeJS.ErrnoException, socket: Duplex): void {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const text = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    this.#log.debug('malformed request', { code: error.code, status });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status} ${text}`);
+  }
+
+  #serveUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#upgradeSockets.add(socket);
+    socket.once('close', () => this.#upgradeSockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const response = new ServerResponse(request);
+    response.assignSocket(socket as Socket);
+    response.shouldKeepAlive = false;
+    response.once('finish', () => socket.end());
+    this.#serve(request, response, { socket, head });
+  }
+
+  #serve(request: IncomingMessage, response: ServerResponse, upgrade: { socket: Duplex; head: Buffer } | undefined): void {
+    const socket = request.socket;
+    const clientIp = normalizeIp(socket.remoteAddress ?? '');
+    const target = parseTarget(request.url ?? '');
+    const exchange = new Exchange({
+      request,
+      response,
+      ...(upgrade !== undefined ? { upgrade } : {}),
+      entryPoint: this.#info,
+      clientIp,
+      clientPort: socket.remotePort ?? 0,
+      path: target?.path ?? '/',
+      rawQuery: target?.query ?? '',
+      log: this.#log,
+    });
+    try {
+      if (target === undefined) return exchange.fail(new BadRequestError(`invalid request target ${JSON.stringify(request.url)}`));
+      if (target.host !== undefined) request.headers.host = target.host;
+      const path = routingPath(target.path);
+      if (path === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
+      this.#forwardedHeaders({ headers: request.headers, clientIp, isTls: false, isWebSocket: isWebSocket(request) });
+      if (this.#options.writeTimeoutMs > 0) this.#limitWrite(response);
+      const table = this.#runtime().routers.get(this.name);
+      const view = new RoutingView(request, canonicalHost(request.headers.host), path, target.query, clientIp);
+      const route = table?.find(view);
+      if (route === undefined) return exchange.fail(new NoRouteError('no router matches'));
+      route.handler(exchange);
+    } catch (error) {
+      this.#log.error('request failed', { error: (error as Error).message, routerName: exchange.routerName });
+      exchange.fail(new InternalError((error as Error).message));
+    }
+  }
+
+  #limitWrite(response: ServerResponse): void {
+    const timer = setTimeout(() => response.destroy(), this.#options.writeTimeoutMs);
+    timer.unref();
+    response.once('close', () => clearTimeout(timer));
+  }
+}
+
+function isWebSocket(request: IncomingMessage): boolean {
+  const upgrade = request.headers.upgrade;
+  return typeof upgrade === 'string' && upgrade.toLowerCase().split(',').some((token) => token.trim() === 'websocket');
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

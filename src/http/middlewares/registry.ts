@@ -1,0 +1,20 @@
+import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
+import { addPrefix } from './add-prefix/add-prefix.js';
+import { headers } from './headers/headers.js';
+import type { MiddlewareFactory } from './middleware.js';
+import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
+import { stripPrefix } from './strip-prefix/strip-prefix.js';
+
+type MiddlewareKind = HttpMiddlewareConfig['kind'];
+type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
+
+/**
+ * Factories by configuration key. A kind Traefik knows but that has no factory here is reported as not
+ * supported. `chain` is not here: the builder expands it, since it only names other middlewares.
+ */
+export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareFactory<ConfigOf<K>> } = {
+  addPrefix,
+  stripPrefix,
+  headers,
+  redirectScheme,
+};

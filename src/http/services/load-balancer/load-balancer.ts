@@ -1,0 +1,40 @@
+import type { LoadBalancerConfig } from '../../../config/dynamic/http-schema.js';
+import { ConfigError, configPath, quote } from '../../../config/errors.js';
+import { NoHealthyServerError } from '../../errors.js';
+import { forward, type ForwardTarget } from '../../proxy/forward.js';
+import type { ServiceFactory } from '../service.js';
+import { WeightedRoundRobin } from './weighted-round-robin.js';
+
+/** Options this build does not apply yet; refusing them beats pretending. */
+const unsupportedOptions = ['sticky', 'healthCheck', 'passiveHealthCheck'] as const;
+
+/** Spreads requests over the servers by smooth weighted round robin and forwards each one. */
+export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context) => {
+  for (const option of unsupportedOptions) {
+    if (config[option] !== undefined) throw new ConfigError(option, 'not supported yet');
+  }
+  if (config.strategy !== 'wrr') throw new ConfigError('strategy', `strategy ${quote(config.strategy)} is not supported yet; use "wrr"`);
+
+  const targets = (config.servers ?? []).map((server, index) => {
+    const url = new URL(server.url);
+    if (url.protocol === 'h2c:') throw new ConfigError(configPath('servers', index, 'url'), 'h2c servers are not supported yet');
+    const transport = context.transport(url.origin, config.serversTransport);
+    const target: ForwardTarget = {
+      dispatcher: transport.dispatcher,
+      authority: url.host,
+      basePath: url.pathname,
+      passHostHeader: config.passHostHeader,
+      preservePath: server.preservePath === true,
+      responseHeaderTimeoutMs: transport.responseHeaderTimeoutMs,
+    };
+    return { item: target, weight: server.weight ?? 1 };
+  });
+  const picker = new WeightedRoundRobin(targets);
+  const serviceName = context.name;
+
+  return function loadBalancer(exchange) {
+    const target = picker.next();
+    if (target === undefined) return exchange.fail(new NoHealthyServerError(serviceName));
+    forward(exchange, target);
+  };
+};

@@ -1,0 +1,313 @@
+import { Buffer } from 'node:buffer';
+import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig, ServersTransportConfig } from '../config/dynamic/http-schema.js';
+import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
+import type { Handler, Middleware } from '../http/exchange.js';
+import { middlewareFactories } from '../http/middlewares/registry.js';
+import type { MiddlewareFactory } from '../http/middlewares/middleware.js';
+import { RouterTable, type Route } from '../http/routers/router-table.js';
+import { loadBalancer } from '../http/services/load-balancer/load-balancer.js';
+import type { ServiceBuildContext, UpstreamTransport } from '../http/services/service.js';
+import type { Logger } from '../observability/logger.js';
+import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
+import { RuleError } from '../rules/rule-error.js';
+import { internalServices } from './internal-services.js';
+import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
+import type { RuntimeSettings } from './runtime-settings.js';
+import { defaultTransportSettings, type TransportSettings, type UpstreamPools } from './upstream-pools.js';
+
+/** A compiled, immutable configuration: what every entryPoint routes with until the next reload. */
+export interface Runtime {
+  /** Router table per HTTP entryPoint name. */
+  readonly routers: ReadonlyMap<string, RouterTable>;
+  /** Every fault found while building, each with its configuration path. */
+  readonly errors: readonly ConfigError[];
+  /** Qualified names of the routers that serve, per entryPoint. */
+  readonly enabledRouters: ReadonlyMap<string, readonly string[]>;
+  /** Pool keys this runtime uses; the others can be closed once it is live. */
+  readonly usedPools: ReadonlySet<string>;
+}
+
+export interface BuildDependencies {
+  readonly pools: UpstreamPools;
+  readonly log: Logger;
+}
+
+type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Compiles a merged dynamic configuration into a Runtime. A broken router, or a router whose middleware or
+ * service is broken, is left out and reported with its path; everything else is built and serves.
+ */
+export function buildRuntime(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies): Runtime {
+  return new RuntimeBuilder(config, settings, dependencies).build();
+}
+
+class RuntimeBuilder {
+  readonly #config: MergedConfig;
+  readonly #settings: RuntimeSettings;
+  readonly #dependencies: BuildDependencies;
+  readonly #errors: ConfigError[] = [];
+  readonly #services = new Map<string, Built<Handler>>();
+  readonly #middlewareDefinitions = new Map<string, Built<Middleware>>();
+  readonly #usedPools = new Set<string>();
+
+  constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
+    this.#config = config;
+    this.#settings = settings;
+    this.#dependencies = dependencies;
+  }
+
+  build(): Runtime {
+    const routesByEntryPoint = new Map<string, Route[]>(this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp').map((entryPoint) => [entryPoint.name, []]));
+    const entryPointMiddlewares = this.#entryPointMiddlewares();
+    const names = [...this.#config.http.routers.keys()].sort();
+    for (const qualifiedName of names) {
+      const item = this.#config.http.routers.get(qualifiedName)!;
+      try {
+        this.#buildRouter(qualifiedName, item, routesByEntryPoint, entryPointMiddlewares);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.#report(item.provider, error);
+      }
+    }
+    const routers = new Map<string, RouterTable>();
+    const enabledRouters = new Map<string, string[]>();
+    for (const [entryPoint, routes] of routesByEntryPoint) {
+      routers.set(entryPoint, new RouterTable(routes));
+      enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
+    }
+    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools };
+  }
+
+  #report(provider: string, error: ConfigError): void {
+    const location = this.#config.locate(provider, error.path);
+    this.#errors.push(location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`));
+  }
+
+  #buildRouter(
+    qualifiedName: string,
+    item: MergedItem<HttpRouterConfig>,
+    routesByEntryPoint: Map<string, Route[]>,
+    entryPointMiddlewares: ReadonlyMap<string, Built<Middleware[]>>,
+  ): void {
+    const { provider, name, config } = item;
+    const path = configPath('http', 'routers', name);
+    if (config.tls !== undefined) {
+      throw new ConfigError(joinPath(path, 'tls'), 'TLS routers need an HTTPS entryPoint, which is not supported yet');
+    }
+    if (config.parentRefs !== undefined) throw new ConfigError(joinPath(path, 'parentRefs'), 'multi-layer routing is not supported yet');
+
+    const syntax = this.#ruleSyntax(config.ruleSyntax, joinPath(path, 'ruleSyntax'));
+    let rule;
+    try {
+      rule = compileHttpRule(config.rule, syntax);
+    } catch (error) {
+      if (error instanceof RuleError) throw new ConfigError(joinPath(path, 'rule'), error.message);
+      throw error;
+    }
+    const priority = config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule);
+
+    const entryPoints = this.#routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
+    const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'));
+    const serviceName = qualify(config.service, provider);
+    const service = this.#service(serviceName, joinPath(path, 'service'));
+
+    for (const entryPoint of entryPoints) {
+      const fromEntryPoint = entryPointMiddlewares.get(entryPoint);
+      if (fromEntryPoint !== undefined && !fromEntryPoint.ok) {
+        throw new ConfigError(path, `entryPoint ${quote(entryPoint)} has a broken middleware: ${fromEntryPoint.reason}`);
+      }
+      const chain = [...(fromEntryPoint?.value ?? []), ...middlewares];
+      const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
+      const handler: Handler = function router(exchange) {
+        exchange.routerName = qualifiedName;
+        exchange.serviceName = serviceName;
+        inner(exchange);
+      };
+      routesByEntryPoint.get(entryPoint)!.push({ name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler });
+    }
+  }
+
+  #ruleSyntax(value: string | undefined, path: string): RuleSyntax {
+    if (value === undefined || value === '' || value === 'default') return this.#settings.defaultRuleSyntax;
+    if (value === 'v2' || value === 'v3') return value;
+    throw new ConfigError(path, `unknown rule syntax ${quote(value)}; expected "v2" or "v3"`);
+  }
+
+  #providerRank(provider: string): number {
+    const rank = this.#settings.providerPrecedence.indexOf(provider);
+    return rank === -1 ? this.#settings.providerPrecedence.length : rank;
+  }
+
+  /** A router without entryPoints serves on the default ones (asDefault, else every TCP one but `traefik`). */
+  #routerEntryPoints(requested: readonly string[] | undefined, path: string): string[] {
+    const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
+    if (requested === undefined || requested.length === 0) {
+      const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
+      const defaults = httpEntryPoints
+        .filter((entryPoint) => (hasDefaults ? entryPoint.asDefault : entryPoint.name !== 'traefik'))
+        .map((entryPoint) => entryPoint.name);
+      if (defaults.length === 0) throw new ConfigError(path, 'no default entryPoint to serve on; set entryPoints');
+      return defaults;
+    }
+    const known = new Set(httpEntryPoints.map((entryPoint) => entryPoint.name));
+    const unknown = requested.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      const index = requested.indexOf(unknown[0]!);
+      const hint = nearestName(unknown[0]!, known);
+      throw new ConfigError(joinPath(path, index), `entryPoint ${quote(unknown[0])} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
+    }
+    return [...new Set(requested)];
+  }
+
+  #entryPointMiddlewares(): Map<string, Built<Middleware[]>> {
+    const result = new Map<string, Built<Middleware[]>>();
+    for (const entryPoint of this.#settings.entryPoints) {
+      if (entryPoint.middlewares.length === 0) continue;
+      const path = configPath('entryPoints', entryPoint.name, 'http', 'middlewares');
+      try {
+        result.set(entryPoint.name, { ok: true, value: this.#resolveMiddlewares(entryPoint.middlewares, 'internal', path) });
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.#errors.push(error);
+        result.set(entryPoint.name, { ok: false, reason: error.message });
+      }
+    }
+    return result;
+  }
+
+  /** Resolves a list of middleware references, expanding chains; throws ConfigError at the referencing path. */
+  #resolveMiddlewares(references: readonly string[], provider: string, path: string, visiting: readonly string[] = []): Middleware[] {
+    const resolved: Middleware[] = [];
+    references.forEach((reference, index) => {
+      const qualifiedName = qualify(reference, provider);
+      const referencePath = joinPath(path, index);
+      const item = this.#config.http.middlewares.get(qualifiedName);
+      if (item === undefined) {
+        const hint = nearestName(qualifiedName, this.#config.http.middlewares.keys());
+        throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
+      }
+      if (visiting.includes(qualifiedName)) {
+        throw new ConfigError(referencePath, `middleware cycle: ${[...visiting, qualifiedName].map((name) => quote(name)).join(' -> ')}`);
+      }
+      if (item.config.kind === 'chain') {
+        const chainPath = configPath('http', 'middlewares', item.name, 'chain', 'middlewares');
+        try {
+          resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, [...visiting, qualifiedName]));
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${error.message}`);
+        }
+        return;
+      }
+      const built = this.#middleware(qualifiedName, item);
+      if (!built.ok) throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${built.reason}`);
+      resolved.push(built.value);
+    });
+    return resolved;
+  }
+
+  /** Builds a middleware once per build; its fault is reported once, at its own path. */
+  #middleware(qualifiedName: string, item: MergedItem<HttpMiddlewareConfig>): Built<Middleware> {
+    let built = this.#middlewareDefinitions.get(qualifiedName);
+    if (built !== undefined) return built;
+    const path = configPath('http', 'middlewares', item.name, item.config.kind);
+    const factory = middlewareFactories[item.config.kind] as MiddlewareFactory<unknown> | undefined;
+    try {
+      if (factory === undefined) throw new ConfigError('', `middleware type ${quote(item.config.kind)} is not supported yet`);
+      const middleware = factory(item.config.config, { name: qualifiedName, log: this.#dependencies.log.with({ middlewareName: qualifiedName }) });
+      built = { ok: true, value: middleware };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const located = error.under(path);
+      this.#report(item.provider, located);
+      built = { ok: false, reason: located.message };
+    }
+    this.#middlewareDefinitions.set(qualifiedName, built);
+    return built;
+  }
+
+  /** Builds a service once per build (routers share it, and so its round-robin state). */
+  #service(qualifiedName: string, referencePath: string): Handler {
+    let built = this.#services.get(qualifiedName);
+    if (built === undefined) {
+      built = this.#buildService(qualifiedName);
+      this.#services.set(qualifiedName, built);
+    }
+    if (built.ok) return built.value;
+    throw new ConfigError(referencePath, built.reason);
+  }
+
+  #buildService(qualifiedName: string): Built<Handler> {
+    const internal = internalServices.get(qualifiedName);
+    if (internal !== undefined) return { ok: true, value: internal(this.#settings) };
+    const item = this.#config.http.services.get(qualifiedName);
+    if (item === undefined) {
+      const hint = nearestName(qualifiedName, this.#config.http.services.keys());
+      return { ok: false, reason: `service ${quote(qualifiedName)} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}` };
+    }
+    const path = configPath('http', 'services', item.name, item.config.kind);
+    try {
+      return { ok: true, value: this.#serviceHandler(qualifiedName, item) };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      const located = error.under(path);
+      this.#report(item.provider, located);
+      return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${located.message}` };
+    }
+  }
+
+  #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): Handler {
+    const context: ServiceBuildContext = {
+      name: qualifiedName,
+      log: this.#dependencies.log.with({ serviceName: qualifiedName }),
+      transport: (origin, serversTransport) => this.#transport(origin, serversTransport, item.provider),
+    };
+    switch (item.config.kind) {
+      case 'loadBalancer':
+        return loadBalancer(item.config.config, context);
+      default:
+        throw new ConfigError('', `service type ${quote(item.config.kind)} is not supported yet`);
+    }
+  }
+
+  #transport(origin: string, reference: string | undefined, provider: string): UpstreamTransport {
+    let settings = defaultTransportSettings;
+    let responseHeaderTimeoutMs = 0;
+    if (reference !== undefined && reference !== '' && reference !== 'default@internal') {
+      const qualifiedName = qualify(reference, provider);
+      const item = this.#config.http.serversTransports.get(qualifiedName);
+      if (item === undefined) throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} does not exist`);
+      try {
+        settings = transportSettings(item.config);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        const located = error.under(configPath('http', 'serversTransports', item.name));
+        this.#report(item.provider, located);
+        throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${located.message}`);
+      }
+      responseHeaderTimeoutMs = item.config.forwardingTimeouts?.responseHeaderTimeout ?? 0;
+    }
+    try {
+      return { dispatcher: this.#dependencies.pools.acquire(origin, settings, this.#usedPools), responseHeaderTimeoutMs };
+    } catch (error) {
+      throw new ConfigError('serversTransport', `cannot set up the connection pool: ${(error as Error).message}`);
+    }
+  }
+}
+
+const unsupportedTransportOptions = ['peerCertURI', 'spiffe', 'cipherSuites', 'minVersion', 'maxVersion'] as const;
+
+function transportSettings(config: ServersTransportConfig): TransportSettings {
+  for (const option of unsupportedTransportOptions) {
+    if (config[option] !== undefined) throw new ConfigError(option, 'not supported yet');
+  }
+  return {
+    dialTimeoutMs: config.forwardingTimeouts?.dialTimeout ?? defaultTransportSettings.dialTimeoutMs,
+    idleConnTimeoutMs: config.forwardingTimeouts?.idleConnTimeout ?? defaultTransportSettings.idleConnTimeoutMs,
+    insecureSkipVerify: config.insecureSkipVerify === true,
+    serverName: config.serverName,
+    rootCAs: config.rootCAs ?? [],
+    certificates: config.certificates ?? [],
+  };
+}

@@ -1,0 +1,43 @@
+import type { RuleSyntax } from '../rules/http-rule.js';
+
+/** What the runtime builder takes from the static configuration, per entryPoint. */
+export interface EntryPointSettings {
+  readonly name: string;
+  readonly protocol: 'tcp' | 'udp';
+  readonly asDefault: boolean;
+  /** Qualified middleware names prepended to every router on this entryPoint. */
+  readonly middlewares: readonly string[];
+}
+
+/** The static settings the runtime builder needs; everything else about listeners lives in the entrypoints. */
+export interface RuntimeSettings {
+  readonly entryPoints: readonly EntryPointSettings[];
+  readonly defaultRuleSyntax: RuleSyntax;
+  /** Providers in order of precedence for routers of equal priority, as Traefik's `providers.precedence`. */
+  readonly providerPrecedence: readonly string[];
+  readonly ping: { readonly terminatingStatusCode: number } | undefined;
+  /** True once shutdown began: `ping@internal` answers `terminatingStatusCode`. */
+  readonly isTerminating: () => boolean;
+}
+
+/** Traefik's default provider precedence (ties between routers of equal priority). */
+export const defaultProviderPrecedence = [
+  'internal',
+  'kubernetesgateway',
+  'kubernetescrd',
+  'kubernetes',
+  'kubernetesingressnginx',
+  'swarm',
+  'docker',
+  'file',
+  'redis',
+  'knative',
+  'consul',
+  'consulcatalog',
+  'nomad',
+  'etcd',
+  'ecs',
+  'http',
+  'zookeeper',
+  'rest',
+] as const;
