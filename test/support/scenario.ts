@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Client } from 'undici';
+import { get, type SimpleResponse } from './http.js';
+import { startJunction, type JunctionProcess } from './junction.js';
+import { startUpstream, type Upstream, type UpstreamHandler } from './upstream.js';
+import { until } from './until.js';
+
+/** Source folder of the scenario fixtures (tests run from dist/, fixtures stay in test/). */
+export const scenariosRoot = fileURLToPath(new URL('../../../test/fixtures/scenarios/', import.meta.url));
+
+/** The four files of an acceptance scenario, as written (placeholders not rendered). */
+export interface ScenarioFiles {
+  readonly name: string;
+  readonly readme: string;
+  readonly static: string;
+  readonly dynamic: string;
+  readonly crd: string;
+}
+
+/** Reads `test/fixtures/scenarios/<name>/`. */
+export function readScenario(name: string): ScenarioFiles {
+  const read = (file: string): string => readFileSync(`${scenariosRoot}${name}/${file}`, 'utf8');
+  return { name, readme: read('README.md'), static: read('static.yaml'), dynamic: read('dynamic.yaml'), crd: read('crd.yaml') };
+}
+
+/** Lists the `<name>` of every `{{PORT_<name>}}` in a text, once each, in order of appearance. */
+export function portNames(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g)].map((match) => match[1]!))];
+}
+
+/** A whoami answer taken apart: the backend's name, the request line and the headers it received. */
+export interface Echo {
+  readonly hostname: string | undefined;
+  /** `GET /path?query HTTP/1.1` as the backend received it. */
+  readonly requestLine: string | undefined;
+  /** Path and query of the request line. */
+  readonly target: string | undefined;
+  /** Header lines in order, names as received. */
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Every value of a header, whatever the case of its name. */
+  values(name: string): string[];
+  /** The only value of a header; undefined when absent; throws when repeated. */
+  header(name: string): string | undefined;
+}
+
+/** Parses a whoami-style body (`Hostname:` line, request line, one header per line). */
+export function parseEcho(body: string): Echo {
+  const lines = body.split('\n').filter((line) => line !== '');
+  const hostname = /^Hostname: (.*)$/.exec(lines[0] ?? '')?.[1];
+  const requestLine = lines[1];
+  const headers = lines.slice(2).map((line): readonly [string, string] => {
+    const colon = line.indexOf(': ');
+    return colon < 0 ? [line, ''] : [line.slice(0, colon), line.slice(colon + 2)];
+  });
+  const values = (name: string): string[] => headers.filter(([key]) => key.toLowerCase() === name.toLowerCase()).map(([, value]) => value);
+  return {
+    hostname,
+    requestLine,
+    target: requestLine?.split(' ')[1],
+    headers,
+    values,
+    header(name) {
+      const found = values(name);
+      if (found.length > 1) throw new Error(`header ${name} was received ${found.length} times: ${found.join(' | ')}`);
+      return found[0];
+    },
+  };
+}
+
+export interface ScenarioResponse extends SimpleResponse {
+  /** The body read as a whoami answer. */
+  readonly echo: Echo;
+}
+
+export interface ScenarioRun {
+  readonly files: ScenarioFiles;
+  readonly junction: JunctionProcess;
+  /** Echo backends by placeholder name (`{{PORT_cheddar}}` → backend('cheddar')). */
+  backend(name: string): Upstream;
+  /** Rewrites the dynamic file (backend ports filled in) while Junction runs. */
+  writeDynamic(text: string): Promise<void>;
+  /** Sends one request to an entryPoint on 127.0.0.1 with the given Host header, as `curl -H 'Host: …'` does. */
+  send(entryPoint: string, path: string, options: { host: string; method?: string; headers?: Record<string, string> }): Promise<ScenarioResponse>;
+  /** Stops Junction and the backends (done by the test context when one was given). */
+  close(): Promise<void>;
+}
+
+export interface StartScenarioOptions {
+  /** Replaces the scenario's static.yaml (a step that needs another static configuration). */
+  readonly static?: string;
+  /** Replaces the scenario's dynamic.yaml (a variant the README describes). */
+  readonly dynamic?: string;
+  /** Values of other placeholders (`CLUSTER_IP_server`, `OTLP_HTTP_ENDPOINT`, ...). */
+  readonly values?: Readonly<Record<string, string | number>>;
+  /** Answers of a backend other than the whoami echo (delays, held requests). */
+  readonly handlers?: Readonly<Record<string, UpstreamHandler>>;
+}
+
+/**
+ * Runs a scenario in file mode: starts an echo backend for each `{{PORT_<name>}}` that the dynamic file or the
+ * README names and static.yaml does not (static names are entryPoints), fills in their ports, then starts the
+ * built Junction with the scenario's static.yaml and dynamic.yaml.
+ */
+export async function startScenario(t: TestContext | undefined, name: string, options: StartScenarioOptions = {}): Promise<ScenarioRun> {
+  const files = readScenario(name);
+  const staticText = options.static ?? files.static;
+  const dynamicText = options.dynamic ?? files.dynamic;
+  const entryPoints = new Set(portNames(staticText));
+  const backendNames = portNames(`${files.dynamic}\n${dynamicText}\n${files.readme}`).filter((port) => !entryPoints.has(port));
+
+  const backends = new Map<string, Upstream>();
+  const closeBackends = (): Promise<unknown> => Promise.all([...backends.values()].map((backend) => backend.close()));
+  let junction: JunctionProcess;
+  try {
+    for (const backendName of backendNames) {
+      const handler = options.handlers?.[backendName];
+      backends.set(backendName, await startUpstream(undefined, { name: backendName, ...(handler !== undefined ? { handler } : {}) }));
+    }
+    junction = await startJunction(undefined, { static: staticText, dynamic: renderBackends(dynamicText, backends), dynamicFileName: 'dynamic.yaml', values: options.values ?? {} });
+  } catch (error) {
+    await closeBackends();
+    throw error;
+  }
+  const killOnExit = (): void => {
+    junction.process.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  let closing: Promise<void> | undefined;
+  const run: ScenarioRun = {
+    files,
+    junction,
+    backend(backendName) {
+      const backend = backends.get(backendName);
+      if (backend === undefined) throw new Error(`scenario ${name} has no backend named ${backendName}`);
+      return backend;
+    },
+    writeDynamic: (text) => junction.writeDynamic(renderBackends(text, backends)),
+    async send(entryPoint, path, { host, method, headers }) {
+      const response = await get(`${junction.url(entryPoint)}${path}`, { method: method ?? 'GET', headers: { ...headers, host } });
+      return { ...response, echo: parseEcho(response.body) };
+    },
+    close() {
+      closing ??= (async () => {
+        process.off('exit', killOnExit);
+        await junction.stop('SIGKILL');
+        await closeBackends();
+        await rm(junction.dir, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+  t?.after(() => run.close());
+  return run;
+}
+
+function renderBackends(text: string, backends: ReadonlyMap<string, Upstream>): string {
+  return text.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, port: string) => {
+    const backend = backends.get(port);
+    return backend === undefined ? whole : String(backend.port);
+  });
+}
+
+/**
+ * Polls `probe` until it returns a value, and tells how long after `since` the successful probe was sent: the
+ * time a change took to be seen, without the answer's own latency.
+ */
+export async function firstAnswer<T>(since: number, probe: () => Promise<T | undefined>, options: { timeoutMs?: number; message?: string } = {}): Promise<{ value: T; sentAfterMs: number }> {
+  let sentAt = since;
+  const value = await until(
+    async () => {
+      const sending = Date.now();
+      const answer = await probe();
+      if (answer !== undefined) sentAt = sending;
+      return answer;
+    },
+    { timeoutMs: options.timeoutMs ?? 10_000, intervalMs: 5, ...(options.message !== undefined ? { message: options.message } : {}) },
+  );
+  return { value: value as T, sentAfterMs: sentAt - since };
+}
+
+/** One answer seen by a client loop. */
+export interface LoopResult {
+  readonly status: number;
+  /** The backend's name from the whoami body, or the client error. */
+  readonly answeredBy: string | undefined;
+  readonly error?: string;
+}
+
+export interface ClientLoop {
+  readonly results: readonly LoopResult[];
+  /** Connections the client opened and lost so far (one and none while keep-alive holds). */
+  readonly connects: number;
+  readonly disconnects: number;
+  /** Ends the loop after the request under way and closes the connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Sends GET requests one after the other over one keep-alive connection, at most `ratePerSecond` a second,
+ * until stopped; records every answer.
+ */
+export function startClientLoop(url: string, request: { path: string; host: string }, ratePerSecond = 50): ClientLoop {
+  const client = new Client(url, { pipelining: 1 });
+  const results: LoopResult[] = [];
+  let connects = 0;
+  let disconnects = 0;
+  client.on('connect', () => (connects += 1));
+  client.on('disconnect', () => (disconnects += 1));
+  let isStopped = false;
+  const spacingMs = 1000 / ratePerSecond;
+
+  const running = (async () => {
+    while (!isStopped) {
+      const startedAt = Date.now();
+      try {
+        const response = await client.request({ path: request.path, method: 'GET', headers: { host: request.host } });
+        const body = await response.body.text();
+        results.push({ status: response.statusCode, answeredBy: parseEcho(body).hostname });
+      } catch (error) {
+        results.push({ status: 0, answeredBy: undefined, error: (error as Error).message });
+      }
+      // Pacing keeps the load at the stated rate; it waits for nothing.
+      const rest = spacingMs - (Date.now() - startedAt);
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    }
+  })();
+
+  return {
+    results,
+    get connects() {
+      return connects;
+    },
+    get disconnects() {
+      return disconnects;
+    },
+    async stop() {
+      isStopped = true;
+      await running;
+      await client.close();
+    },
+  };
+}
