@@ -135,7 +135,8 @@ function parseRange(value: string): Range | undefined {
   if (slash < 0) return undefined;
   const network = parseAddress(value.slice(0, slash), false);
   const prefixText = value.slice(slash + 1);
-  if (network === undefined || !/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return undefined;
+  // Go reads the prefix length as plain decimal digits, leading zeros included.
+  if (network === undefined || !/^[0-9]{1,10}$/.test(prefixText.replace(/^0+(?=[0-9])/, ''))) return undefined;
   const prefix = Number(prefixText);
   if (network.writtenAsIpv4) {
     if (prefix > 32) return undefined;
