@@ -83,7 +83,6 @@ function hexValue(cp: number | undefined): number {
 }
 
 class Parser {
-  readonly #source: string;
   readonly #text: number[];
   #position = 0;
   #flags: Flags;
@@ -92,7 +91,6 @@ class Parser {
   #depth = 0;
 
   constructor(source: string, caseInsensitive: boolean) {
-    this.#source = source;
     this.#text = [];
     for (let index = 0; index < source.length; index++) {
       const code = source.codePointAt(index)!;

@@ -51,34 +51,33 @@ type CaseMode = 'none' | 'all' | 'mixed';
  * since Node 20 has no `(?i:...)` modifiers).
  */
 function caseMode(root: GoRegexpNode): CaseMode {
-  let folded = false;
-  let exact = false;
-  const visit = (node: GoRegexpNode): void => {
+  const leaves: Array<Extract<GoRegexpNode, { type: 'literal' | 'class' }>> = [];
+  const collect = (node: GoRegexpNode): void => {
     switch (node.type) {
       case 'literal':
-        if (caseOrbit(node.codePoint).length > 1) (node.fold ? (folded = true) : (exact = true));
-        return;
       case 'class':
-        if (node.fold) folded = true;
-        else exact = true;
+        leaves.push(node);
         return;
       case 'group':
       case 'repeat':
-        visit(node.body);
+        collect(node.body);
         return;
       case 'concat':
-        node.items.forEach(visit);
+        node.items.forEach(collect);
         return;
       case 'alternate':
-        node.alternatives.forEach(visit);
+        node.alternatives.forEach(collect);
         return;
       default:
         return;
     }
   };
-  visit(root);
-  if (folded && exact) return 'mixed';
-  return folded ? 'all' : 'none';
+  collect(root);
+  if (!leaves.some((leaf) => leaf.fold)) return 'none';
+  // Literals without case variants fit either way.
+  const isExact = (leaf: (typeof leaves)[number]): boolean =>
+    !leaf.fold && (leaf.type === 'class' || caseOrbit(leaf.codePoint).length > 1);
+  return leaves.some(isExact) ? 'mixed' : 'all';
 }
 
 const SYNTAX_CHARACTERS = new Set('^$\\.*+?()[]{}|/');
