@@ -34,6 +34,10 @@ function describe(token: Token): string {
     case 'newline':
       return 'newline';
     default:
+      // Invisible characters, such as a non-breaking space pasted from a web page, are named.
+      if (token.type === 'operator' && !/^[\x21-\x7e]+$/.test(token.text)) {
+        return `character U+${token.text.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      }
       return `"${token.text}"`;
   }
 }
