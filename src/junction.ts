@@ -105,6 +105,7 @@ export class Junction {
           requestAcceptGraceTimeoutMs: transport.lifeCycle.requestAcceptGraceTimeout,
           graceTimeOutMs: transport.lifeCycle.graceTimeOut,
           maxHeaderBytes: http.maxHeaderBytes,
+          sanitizePath: http.sanitizePath,
         },
         () => this.#runtime,
         this.#log,

@@ -157,7 +157,7 @@ export function anything(): Schema<unknown> {
  */
 export function list<T>(item: Schema<T>): Schema<T[]> {
   return {
-    describe: `a list of ${item.describe}`,
+    describe: 'a list',
     decode(value, path, context) {
       let items: unknown[];
       if (Array.isArray(value)) items = value;
@@ -196,7 +196,7 @@ interface MapOptions {
 /** A map of user-chosen names (routers, entryPoints, headers) to values of one schema. */
 export function map<T>(value: Schema<T>, options: MapOptions = {}): Schema<Record<string, T>> {
   return {
-    describe: `a map of ${value.describe}`,
+    describe: 'a map',
     decode(raw, path, context) {
       if (raw === null) return {};
       if (!isPlainObject(raw)) return fail(context, path, `expected a map, got ${describeValue(raw)}`);

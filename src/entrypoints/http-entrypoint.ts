@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { BadRequestError, InternalError, NoRouteError } from '../http/errors.js';
 import { Exchange, type EntryPointInfo } from '../http/exchange.js';
 import { RoutingView, routingPath } from '../http/routers/routing-view.js';
+import { cleanPath } from '../http/url-path.js';
 import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import type { Runtime } from '../runtime/build-runtime.js';
@@ -21,6 +22,8 @@ export interface HttpEntryPointOptions {
   readonly requestAcceptGraceTimeoutMs: number;
   readonly graceTimeOutMs: number;
   readonly maxHeaderBytes: number;
+  /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
+  readonly sanitizePath: boolean;
 }
 
 /** Splits a request target into path and query; absolute-form targets also give the host. */
@@ -167,7 +170,8 @@ export class HttpEntryPoint {
     try {
       if (target === undefined) return exchange.fail(new BadRequestError(`invalid request target ${JSON.stringify(request.url)}`));
       if (target.host !== undefined) request.headers.host = target.host;
-      const path = routingPath(target.path);
+      if (this.#options.sanitizePath) exchange.path = cleanPath(exchange.path);
+      const path = routingPath(exchange.path);
       if (path === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
       this.#forwardedHeaders({ headers: request.headers, clientIp, isTls: false, isWebSocket: isWebSocket(request) });
       if (this.#options.writeTimeoutMs > 0) this.#limitWrite(response);

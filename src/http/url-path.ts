@@ -8,6 +8,8 @@ export function withLeadingSlash(path: string): string {
  * collapsed, one trailing slash kept.
  */
 export function cleanPath(path: string): string {
+  // Most paths are already clean; only `//`, `/.` and `/..` need the full treatment.
+  if (path.startsWith('/') && !path.includes('//') && !path.includes('/.')) return path;
   const isRooted = path.startsWith('/');
   const parts: string[] = [];
   for (const segment of path.split('/')) {

@@ -9,16 +9,17 @@ export function normalizeIp(address: string): string {
   return address;
 }
 
-/** Returns `undefined` when `value` is an IP address or CIDR range, else the reason it is not. */
+/** Returns a problem when the value is neither an IP address nor a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
 export function checkIpOrCidr(value: string): string | undefined {
-  const [address = '', prefix, extra] = value.trim().split('/');
-  const family = isIP(normalizeIp(address));
-  if (family === 0 || extra !== undefined) return `invalid IP or CIDR ${quote(value)}`;
-  if (prefix === undefined) return undefined;
-  const bits = Number(prefix);
-  const max = family === 4 || address.startsWith('::ffff:') ? (family === 4 ? 32 : 128) : 128;
-  if (!/^\d+$/.test(prefix) || bits > max) return `invalid IP or CIDR ${quote(value)}`;
-  return undefined;
+  const text = value.trim();
+  const slash = text.indexOf('/');
+  const ip = slash === -1 ? text : text.slice(0, slash);
+  const family = isIP(ip);
+  const isValid =
+    family !== 0 &&
+    !ip.includes('%') &&
+    (slash === -1 || (/^\d{1,3}$/.test(text.slice(slash + 1)) && Number(text.slice(slash + 1)) <= (family === 4 ? 32 : 128)));
+  return isValid ? undefined : `invalid IP or CIDR ${quote(value)}`;
 }
 
 /**

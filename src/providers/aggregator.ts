@@ -8,6 +8,8 @@ const unsupportedSections = ['tcp', 'udp', 'tls'] as const;
 
 export interface DecodedSnapshot {
   readonly config: DynamicConfig;
+  /** Names declared in the snapshot but dropped by decoding, per `http` section. */
+  readonly dropped: Readonly<Record<'services' | 'middlewares' | 'serversTransports', readonly string[]>>;
   readonly errors: readonly ConfigError[];
   readonly locate: ((path: string) => string | undefined) | undefined;
 }
@@ -26,7 +28,21 @@ export function decodeSnapshot(snapshot: ProviderSnapshot): DecodedSnapshot {
       all.push(locateError(new ConfigError(section, `${section.toUpperCase()} configuration is not supported yet; ignored`), snapshot.locate));
     }
   }
-  return { config, errors: all, locate: snapshot.locate };
+  return { config, errors: all, locate: snapshot.locate, dropped: droppedNames(snapshot.config, config) };
+}
+
+function sectionOf(value: unknown, key: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const entry = Object.entries(value).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
+  return entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? (entry as Record<string, unknown>) : {};
+}
+
+/** Names a provider declared that decoding left out, so references to them read "invalid", not "missing". */
+function droppedNames(raw: unknown, decoded: DynamicConfig): DecodedSnapshot['dropped'] {
+  const rawHttp = sectionOf(raw, 'http');
+  const missing = (section: 'services' | 'middlewares' | 'serversTransports'): string[] =>
+    Object.keys(sectionOf(rawHttp, section)).filter((name) => decoded.http?.[section]?.[name] === undefined);
+  return { services: missing('services'), middlewares: missing('middlewares'), serversTransports: missing('serversTransports') };
 }
 
 /** Merges every provider's latest snapshot into one configuration with qualified names (`api@file`). */
@@ -36,10 +52,14 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const middlewares = new Map<string, MergedItem<never>>();
   const serversTransports = new Map<string, MergedItem<never>>();
   const errors: ConfigError[] = [];
+  const invalid = { services: new Set<string>(), middlewares: new Set<string>(), serversTransports: new Set<string>() };
   const providers = [...snapshots.keys()].sort();
   for (const provider of providers) {
     const snapshot = snapshots.get(provider)!;
     errors.push(...snapshot.errors);
+    for (const section of ['services', 'middlewares', 'serversTransports'] as const) {
+      for (const name of snapshot.dropped[section]) invalid[section].add(`${name}@${provider}`);
+    }
     const http = snapshot.config.http;
     if (http === undefined) continue;
     const sections = [
@@ -56,6 +76,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   }
   const merged: MergedConfig = {
     http: { routers, services, middlewares, serversTransports },
+    invalid,
     locate: (provider, path) => snapshots.get(provider)?.locate?.(path),
   };
   return { merged, errors };

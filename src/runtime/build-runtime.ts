@@ -47,6 +47,7 @@ class RuntimeBuilder {
   readonly #settings: RuntimeSettings;
   readonly #dependencies: BuildDependencies;
   readonly #errors: ConfigError[] = [];
+  readonly #reported = new Set<string>();
   readonly #services = new Map<string, Built<Handler>>();
   readonly #middlewareDefinitions = new Map<string, Built<Middleware>>();
   readonly #usedPools = new Set<string>();
@@ -79,7 +80,10 @@ class RuntimeBuilder {
     return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools };
   }
 
+  /** Records a fault once, with where the provider wrote it. */
   #report(provider: string, error: ConfigError): void {
+    if (this.#reported.has(error.message)) return;
+    this.#reported.add(error.message);
     const location = this.#config.locate(provider, error.path);
     this.#errors.push(location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`));
   }
@@ -128,6 +132,13 @@ class RuntimeBuilder {
     }
   }
 
+  /** Explains a reference to nothing: a declared-but-broken item, or a name with a likely typo. */
+  #missing(kind: string, qualifiedName: string, known: Iterable<string>, invalid: ReadonlySet<string>): string {
+    if (invalid.has(qualifiedName)) return `${kind} ${quote(qualifiedName)} is invalid`;
+    const hint = nearestName(qualifiedName, known);
+    return `${kind} ${quote(qualifiedName)} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`;
+  }
+
   #ruleSyntax(value: string | undefined, path: string): RuleSyntax {
     if (value === undefined || value === '' || value === 'default') return this.#settings.defaultRuleSyntax;
     if (value === 'v2' || value === 'v3') return value;
@@ -169,7 +180,7 @@ class RuntimeBuilder {
         result.set(entryPoint.name, { ok: true, value: this.#resolveMiddlewares(entryPoint.middlewares, 'internal', path) });
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        this.#errors.push(error);
+        this.#report('internal', error);
         result.set(entryPoint.name, { ok: false, reason: error.message });
       }
     }
@@ -183,10 +194,7 @@ class RuntimeBuilder {
       const qualifiedName = qualify(reference, provider);
       const referencePath = joinPath(path, index);
       const item = this.#config.http.middlewares.get(qualifiedName);
-      if (item === undefined) {
-        const hint = nearestName(qualifiedName, this.#config.http.middlewares.keys());
-        throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
-      }
+      if (item === undefined) throw new ConfigError(referencePath, this.#missing('middleware', qualifiedName, this.#config.http.middlewares.keys(), this.#config.invalid.middlewares));
       if (visiting.includes(qualifiedName)) {
         throw new ConfigError(referencePath, `middleware cycle: ${[...visiting, qualifiedName].map((name) => quote(name)).join(' -> ')}`);
       }
@@ -196,12 +204,13 @@ class RuntimeBuilder {
           resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, [...visiting, qualifiedName]));
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
-          throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${error.message}`);
+          this.#report(item.provider, error);
+          throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${error.reason}`);
         }
         return;
       }
       const built = this.#middleware(qualifiedName, item);
-      if (!built.ok) throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${built.reason}`);
+      if (!built.ok) throw new ConfigError(referencePath, built.reason);
       resolved.push(built.value);
     });
     return resolved;
@@ -219,9 +228,8 @@ class RuntimeBuilder {
       built = { ok: true, value: middleware };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      const located = error.under(path);
-      this.#report(item.provider, located);
-      built = { ok: false, reason: located.message };
+      this.#report(item.provider, error.under(path));
+      built = { ok: false, reason: `middleware ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
     this.#middlewareDefinitions.set(qualifiedName, built);
     return built;
@@ -242,18 +250,14 @@ class RuntimeBuilder {
     const internal = internalServices.get(qualifiedName);
     if (internal !== undefined) return { ok: true, value: internal(this.#settings) };
     const item = this.#config.http.services.get(qualifiedName);
-    if (item === undefined) {
-      const hint = nearestName(qualifiedName, this.#config.http.services.keys());
-      return { ok: false, reason: `service ${quote(qualifiedName)} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}` };
-    }
+    if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);
     try {
       return { ok: true, value: this.#serviceHandler(qualifiedName, item) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      const located = error.under(path);
-      this.#report(item.provider, located);
-      return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${located.message}` };
+      this.#report(item.provider, error.under(path));
+      return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
   }
 
@@ -277,14 +281,16 @@ class RuntimeBuilder {
     if (reference !== undefined && reference !== '' && reference !== 'default@internal') {
       const qualifiedName = qualify(reference, provider);
       const item = this.#config.http.serversTransports.get(qualifiedName);
-      if (item === undefined) throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} does not exist`);
+      if (item === undefined) {
+        const reason = this.#missing('serversTransport', qualifiedName, this.#config.http.serversTransports.keys(), this.#config.invalid.serversTransports);
+        throw new ConfigError('serversTransport', reason);
+      }
       try {
         settings = transportSettings(item.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        const located = error.under(configPath('http', 'serversTransports', item.name));
-        this.#report(item.provider, located);
-        throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${located.message}`);
+        this.#report(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
+        throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${error.reason}`);
       }
       responseHeaderTimeoutMs = item.config.forwardingTimeouts?.responseHeaderTimeout ?? 0;
     }

@@ -24,6 +24,12 @@ export interface MergedConfig {
     readonly middlewares: MergedSection<HttpMiddlewareConfig>;
     readonly serversTransports: MergedSection<ServersTransportConfig>;
   };
+  /** Qualified names that were declared but left out because their definition is broken, per section. */
+  readonly invalid: {
+    readonly services: ReadonlySet<string>;
+    readonly middlewares: ReadonlySet<string>;
+    readonly serversTransports: ReadonlySet<string>;
+  };
   /** Where a provider wrote a configuration path, when it knows (`dynamic.yml:3:7`). */
   locate(provider: string, path: string): string | undefined;
 }

@@ -130,16 +130,16 @@ function dynamicFor(upstreams: ReadonlyMap<string, Upstream>): string {
 
 describe('routing rules through a running junction', () => {
   let junction: JunctionProcess;
+  const upstreams = new Map<string, Upstream>();
 
   before(async () => {
-    const upstreams = new Map<string, Upstream>();
     for (const router of routers) upstreams.set(router.name, await startUpstream(undefined, { name: router.name }));
     junction = await startJunction(undefined, { static: staticConfig, dynamic: dynamicFor(upstreams) });
-    process.once('exit', () => junction.process.kill('SIGKILL'));
-    after(async () => {
-      await junction.stop();
-      await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
-    });
+  });
+
+  after(async () => {
+    await junction.stop();
+    await Promise.all([...upstreams.values()].map((upstream) => upstream.close()));
   });
 
   for (const request of requests) {

@@ -57,19 +57,6 @@ function splitHostPort(hostPort: string, address: string, path: string): { host:
   return { host, port: number };
 }
 
-/** Returns a problem when the value is neither an IP address nor a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
-export function checkIpOrCidr(value: string): string | undefined {
-  const text = value.trim();
-  const slash = text.indexOf('/');
-  const ip = slash === -1 ? text : text.slice(0, slash);
-  const family = isIP(ip);
-  const isValid =
-    family !== 0 &&
-    !ip.includes('%') &&
-    (slash === -1 || (/^\d{1,3}$/.test(text.slice(slash + 1)) && Number(text.slice(slash + 1)) <= (family === 4 ? 32 : 128)));
-  return isValid ? undefined : `invalid IP or CIDR ${quote(value)}`;
-}
-
 /** Tells whether two listening addresses would compete for the same socket. */
 export function isSameListener(a: EntryPointAddress, b: EntryPointAddress): boolean {
   if (a.protocol !== b.protocol || a.port !== b.port || a.port === 0) return false;

@@ -1,6 +1,7 @@
 import { ConfigError, configPath, quote } from '../errors.js';
 import { decode, duration, number, oneOf, required, string, withDefault, type Infer, type Schema } from '../schema.js';
-import { checkIpOrCidr, parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
+import { checkIpOrCidr } from '../../net/ip-range.js';
+import { parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
 import { bool, listOf, mapOf, opaque, section, struct } from './shape.js';
 
 export { parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';

@@ -109,9 +109,10 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
   const isUpgrade = exchange.upgrade !== undefined;
   let controller: Dispatcher.DispatchController | undefined;
   let isClientGone = false;
+  let isSpliced = false;
 
   const onClientGone = (): void => {
-    if (response.writableFinished && !isUpgrade) return;
+    if (isSpliced || (response.writableFinished && !isUpgrade)) return;
     isClientGone = true;
     exchange.status = 499;
     exchange.log.debug('client closed the connection before the response was complete', { status: 499, routerName: exchange.routerName });
@@ -160,6 +161,7 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
       exchange.fail(upstreamError(error, isClientGone));
     },
     onRequestUpgrade(_dispatchController, statusCode, headers, upstreamSocket) {
+      isSpliced = true;
       spliceUpgrade(exchange, statusCode, headers as Record<string, string | string[] | undefined>, upstreamSocket);
     },
   });

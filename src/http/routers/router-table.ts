@@ -1,4 +1,4 @@
-import type { CompiledRule } from '../../rules/http-rule.js';
+import { hostIndexKey, type CompiledRule } from '../../rules/http-rule.js';
 import type { RoutingRequest } from '../../rules/routing-request.js';
 import type { Handler } from '../exchange.js';
 
@@ -19,10 +19,6 @@ function byPrecedence(a: Route, b: Route): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function withoutTrailingDot(host: string): string {
-  return host.endsWith('.') ? host.slice(0, -1) : host;
-}
-
 /**
  * The routers of one entryPoint, in match order: highest priority first, then provider precedence, then
  * name (Traefik leaves ties within a provider to map order; Junction makes them deterministic). Routers
@@ -39,7 +35,7 @@ export class RouterTable {
     const byHost = new Map<string, Route[]>();
     for (const route of sorted) {
       for (const host of route.rule.hosts ?? []) {
-        const key = withoutTrailingDot(host);
+        const key = hostIndexKey(host);
         let list = byHost.get(key);
         if (list === undefined) byHost.set(key, (list = []));
         if (!list.includes(route)) list.push(route);
@@ -51,7 +47,7 @@ export class RouterTable {
 
   /** Returns the first router whose rule matches, or undefined. */
   find(request: RoutingRequest): Route | undefined {
-    const candidates = this.#byHost.get(withoutTrailingDot(request.host)) ?? this.#anyHost;
+    const candidates = this.#byHost.get(hostIndexKey(request.host)) ?? this.#anyHost;
     for (let i = 0; i < candidates.length; i++) {
       const route = candidates[i]!;
       if (route.rule.match(request)) return route;
