@@ -166,4 +166,20 @@ describe('scenario 24: registering and replacing routes at run time (hot reload,
     assert.ok(sentAfterMs <= reloadBoundMs, `${sentAfterMs} ms`);
     assert.equal(response.body, '404 page not found\n');
   });
+
+  it('answers consistently from one backend when two Ingresses declare the exact same host and path', async (t) => {
+    const config = parse(registration) as { http: { routers: Record<string, unknown>; services: Record<string, unknown> } };
+    config.http.routers['cheddar-v2-cheeses-minikube-cheddar'] = { ...(config.http.routers['cheddar-cheeses-minikube-cheddar'] as object), service: 'cheddar-v2' };
+    config.http.services['cheddar-v2'] = { loadBalancer: { servers: [{ url: 'http://127.0.0.1:{{PORT_cheddar-v2}}' }] } };
+    const duplicate = await startScenario(t, scenario, { dynamic: stringify(config) });
+
+    const answers = new Set<string | undefined>();
+    for (let i = 0; i < 10; i++) {
+      const response = await duplicate.send('web', '/cheddar', { host });
+      assert.equal(response.status, 200);
+      answers.add(response.echo.hostname);
+    }
+
+    assert.equal(answers.size, 1);
+  });
 });
