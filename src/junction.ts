@@ -1,7 +1,7 @@
 import { formatConfigErrors, type ConfigError } from './config/errors.js';
 import { listEntryPoints, type StaticConfig } from './config/static/static-config.js';
 import { HttpEntryPoint } from './entrypoints/http-entrypoint.js';
-import type { Logger } from './observability/logger.js';
+import type { Logger, LogLevel } from './observability/logger.js';
 import { Aggregator } from './providers/aggregator.js';
 import { FileProvider } from './providers/file/file-provider.js';
 import { internalSnapshot } from './providers/internal/internal-provider.js';
@@ -38,7 +38,7 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
     providers.push(
       new FileProvider(
         { ...(file.filename !== undefined ? { filename: file.filename } : {}), ...(file.directory !== undefined ? { directory: file.directory } : {}), watch: file.watch },
-        (level, message) => fileLog.log(level === 'warn' ? 'WARN' : (level.toUpperCase() as 'DEBUG' | 'INFO' | 'ERROR'), message),
+        (level, message) => fileLog.log(level.toUpperCase() as LogLevel, message),
       ),
     );
   }

@@ -20,24 +20,3 @@ export interface RuntimeSettings {
   readonly isTerminating: () => boolean;
 }
 
-/** Traefik's default provider precedence (ties between routers of equal priority). */
-export const defaultProviderPrecedence = [
-  'internal',
-  'kubernetesgateway',
-  'kubernetescrd',
-  'kubernetes',
-  'kubernetesingressnginx',
-  'swarm',
-  'docker',
-  'file',
-  'redis',
-  'knative',
-  'consul',
-  'consulcatalog',
-  'nomad',
-  'etcd',
-  'ecs',
-  'http',
-  'zookeeper',
-  'rest',
-] as const;

@@ -86,6 +86,31 @@ describe('reload under load', () => {
     assert.ok(slowest <= 3000, `a change took ${slowest} ms to be served; providersThrottleDuration is 2 s`);
   });
 
+  it('keeps the upstream keep-alive connection of an unchanged server across a reload', async (t) => {
+    const upstream = await startUpstream(t, { name: 'app' });
+    const routes = (extra: string): string => `
+http:
+  routers:
+    app: { rule: "Host(\`app.test\`)", service: app }${extra}
+  services:
+    app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
+`;
+    const junction = await startJunction(t, { dynamic: routes('') });
+    const call = async (host: string): Promise<number> => {
+      const response = await request(`${junction.url('web')}/`, { headers: { host } });
+      await response.body.dump();
+      return response.statusCode;
+    };
+    assert.equal(await call('app.test'), 200);
+    const firstConnection = upstream.lastRequest.remotePort;
+
+    await junction.writeDynamic(routes('\n    other: { rule: "Host(\`other.test\`)", service: app }'));
+    await until(async () => (await call('other.test')) === 200);
+    assert.equal(await call('app.test'), 200);
+
+    assert.equal(upstream.lastRequest.remotePort, firstConnection);
+  });
+
   it('removes a router on reload and keeps the last good configuration when the file breaks', async (t) => {
     const upstream = await startUpstream(t, { name: 'app' });
     const junction = await startJunction(t, {

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   /** Lowercase names; repeated headers joined as Node does. */
   readonly headers: IncomingMessage['headers'];
   readonly body: Buffer;
+  /** Port of the connection it came on: equal ports mean a reused keep-alive connection. */
+  readonly remotePort: number;
 }
 
 export interface Upstream {
@@ -41,7 +43,7 @@ export async function startUpstream(t: TestContext | undefined, options: { name?
     request.on('end', () => {
       const body = Buffer.concat(chunks);
       const url = request.url ?? '/';
-      requests.push({ method: request.method ?? '', url, path: url.split('?')[0]!, rawHeaders: request.rawHeaders, headers: request.headers, body });
+      requests.push({ method: request.method ?? '', url, path: url.split('?')[0]!, rawHeaders: request.rawHeaders, headers: request.headers, body, remotePort: request.socket.remotePort ?? 0 });
       if (options.handler !== undefined) return options.handler(request, response, body);
       response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
       response.end(whoamiText(name, request));

@@ -139,11 +139,11 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
       controller = dispatchController;
       if (isClientGone) dispatchController.abort(new ClientClosedError('client closed the connection'));
     },
-    onResponseStart(dispatchController, statusCode, headers) {
+    onResponseStart(_dispatchController, statusCode, headers) {
       if (isClientGone) return;
       exchange.writeHead(statusCode, downstreamHeaders(headers as Record<string, string | string[] | undefined>));
-      if (typeof response.flushHeaders === 'function' && isStreaming(headers)) response.flushHeaders();
-      void dispatchController;
+      // Event streams must reach the client at once, before the first event arrives.
+      if (isStreaming(headers)) response.flushHeaders();
     },
     onResponseData(dispatchController, chunk) {
       if (isClientGone) return;
