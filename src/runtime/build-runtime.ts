@@ -150,13 +150,13 @@ class RuntimeBuilder {
     return rank === -1 ? this.#settings.providerPrecedence.length : rank;
   }
 
-  /** A router without entryPoints serves on the default ones (asDefault, else every TCP one but `traefik`). */
+  /** A router without entryPoints serves on the default ones: the asDefault ones (else every TCP one), never `traefik`. */
   #routerEntryPoints(requested: readonly string[] | undefined, path: string): string[] {
     const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
     if (requested === undefined || requested.length === 0) {
       const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
       const defaults = httpEntryPoints
-        .filter((entryPoint) => (hasDefaults ? entryPoint.asDefault : entryPoint.name !== 'traefik'))
+        .filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik')
         .map((entryPoint) => entryPoint.name);
       if (defaults.length === 0) throw new ConfigError(path, 'no default entryPoint to serve on; set entryPoints');
       return defaults;

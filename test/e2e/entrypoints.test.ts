@@ -93,7 +93,7 @@ http:
     assert.equal(upstream.lastRequest.headers['x-entry'], undefined);
   });
 
-  it('attaches routers without entryPoints only to the asDefault entryPoints when one is marked', async (t) => {
+  it('attaches routers without entryPoints only to the asDefault entryPoints when one is marked, never to traefik', async (t) => {
     const upstream = await startUpstream(t, { name: 'default-only' });
     const junction = await startJunction(t, {
       static: `
@@ -103,6 +103,9 @@ entryPoints:
     asDefault: true
   internal:
     address: "127.0.0.1:{{PORT_internal}}"
+  traefik:
+    address: "127.0.0.1:{{PORT_traefik}}"
+    asDefault: true
 providers:
   providersThrottleDuration: 0s
   file:
@@ -119,6 +122,7 @@ http:
 
     assert.equal(answeredBy((await get(`${junction.url('web')}/`)).body), 'default-only');
     assert.equal((await get(`${junction.url('internal')}/`)).status, 404);
+    assert.equal((await get(`${junction.url('traefik')}/`)).status, 404);
   });
 
   it('resolves references with and without @provider, and internal services by their qualified name', async (t) => {
