@@ -1,6 +1,6 @@
 import { formatConfigErrors, type ConfigError } from '../config/errors.js';
 import type { StaticConfig } from '../config/static/static-config.js';
-import { runtimeSettings } from '../junction.js';
+import { runtimeSettings } from '../process/runtime-settings-from-static.js';
 import { silentLogger } from '../observability/logger.js';
 import { mergeSnapshots, decodeSnapshot } from '../providers/aggregator.js';
 import { readFileProviderSnapshot } from '../providers/file/file-provider.js';

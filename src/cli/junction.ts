@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
+import { runWorker } from '../process/workers.js';
 import { check } from './check.js';
 import { healthcheck } from './healthcheck.js';
 import { run } from './run.js';
@@ -38,7 +40,8 @@ else TRAEFIK_* or JUNCTION_* environment variables, else the built-in configurat
 (entryPoint web on :8000, entryPoint traefik on :8080 with /ping).
 `;
 
-main(process.argv.slice(2)).then(
+if (cluster.isWorker) runWorker();
+else main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,5 +1,6 @@
-import { Junction } from '../junction.js';
 import { Logger } from '../observability/logger.js';
+import { SingleProcess } from '../process/single-process.js';
+import { Primary, workerCount } from '../process/workers.js';
 import { describeSource, loadForCommand } from './static-config.js';
 import { junctionVersion } from './version.js';
 
@@ -13,15 +14,22 @@ export async function run(argv: readonly string[]): Promise<number> {
   const { config } = loaded;
   const log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath } : {}) });
   for (const warning of loaded.warnings) log.warn(warning);
-  log.info('starting Junction', { version: junctionVersion(), configuration: describeSource(loaded) });
+  const workers = workerCount(config.workers);
+  log.info('starting Junction', { version: junctionVersion(), configuration: describeSource(loaded), workers });
 
   // A bug must not take the whole router down: log it and keep serving.
   process.on('uncaughtException', (error) => log.error('unexpected error', { error: error.stack ?? error.message }));
   process.on('unhandledRejection', (reason) => log.error('unexpected rejection', { error: String(reason) }));
 
-  let junction: Junction;
+  let instance: { stop(): Promise<void> };
   try {
-    junction = await Junction.start(config, log);
+    if (workers > 1) {
+      const primary = new Primary(config, log, workers);
+      instance = primary;
+      await primary.start();
+    } else {
+      instance = await SingleProcess.start(config, log);
+    }
   } catch (error) {
     process.stderr.write(`cannot start: ${(error as Error).message}\n`);
     await log.close();
@@ -37,7 +45,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
-  await junction.stop();
+  await instance.stop();
   log.info('stopped');
   await log.close();
   return 0;

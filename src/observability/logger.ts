@@ -22,7 +22,7 @@ export class Logger {
   readonly #fields: LogFields;
 
   constructor(options: { level?: LogLevel; format?: LogFormat; filePath?: string; fields?: LogFields; sink?: Sink }) {
-    this.#sink = options.sink ?? (options.filePath ? fileSink(options.filePath) : stdoutSink);
+    this.#sink = options.sink ?? (options.filePath ? fileSink(options.filePath) : stdoutSink());
     this.#level = options.level ?? 'ERROR';
     this.#threshold = severity[this.#level];
     this.#format = options.format ?? 'common';
@@ -66,10 +66,22 @@ export class Logger {
   }
 }
 
-const stdoutSink: Sink = {
-  write: (line) => void process.stdout.write(line),
-  close: async () => {},
-};
+/**
+ * Standard output, until it breaks: when the reading end goes away (EPIPE), logging stops rather than
+ * turning every later line into another error.
+ */
+function stdoutSink(): Sink {
+  let isBroken = false;
+  process.stdout.on('error', () => {
+    isBroken = true;
+  });
+  return {
+    write: (line) => {
+      if (!isBroken) process.stdout.write(line);
+    },
+    close: async () => {},
+  };
+}
 
 function fileSink(path: string): Sink {
   const stream: WriteStream = createWriteStream(path, { flags: 'a' });

@@ -38,3 +38,41 @@ export interface MergedConfig {
 export function qualify(name: string, provider: string): string {
   return name.includes('@') ? name : `${name}@${provider}`;
 }
+
+/** The merged configuration as plain data, to send to worker processes. */
+export interface SerializedMergedConfig {
+  readonly routers: ReadonlyArray<readonly [string, MergedItem<HttpRouterConfig>]>;
+  readonly services: ReadonlyArray<readonly [string, MergedItem<HttpServiceConfig>]>;
+  readonly middlewares: ReadonlyArray<readonly [string, MergedItem<HttpMiddlewareConfig>]>;
+  readonly serversTransports: ReadonlyArray<readonly [string, MergedItem<ServersTransportConfig>]>;
+  readonly invalid: { readonly services: readonly string[]; readonly middlewares: readonly string[]; readonly serversTransports: readonly string[] };
+}
+
+/** Turns a merged configuration into plain data (source locations stay behind: workers do not report faults). */
+export function serializeMergedConfig(merged: MergedConfig): SerializedMergedConfig {
+  const { http, invalid } = merged;
+  return {
+    routers: [...http.routers],
+    services: [...http.services],
+    middlewares: [...http.middlewares],
+    serversTransports: [...http.serversTransports],
+    invalid: { services: [...invalid.services], middlewares: [...invalid.middlewares], serversTransports: [...invalid.serversTransports] },
+  };
+}
+
+export function deserializeMergedConfig(data: SerializedMergedConfig): MergedConfig {
+  return {
+    http: {
+      routers: new Map(data.routers),
+      services: new Map(data.services),
+      middlewares: new Map(data.middlewares),
+      serversTransports: new Map(data.serversTransports),
+    },
+    invalid: {
+      services: new Set(data.invalid.services),
+      middlewares: new Set(data.invalid.middlewares),
+      serversTransports: new Set(data.invalid.serversTransports),
+    },
+    locate: () => undefined,
+  };
+}

@@ -41,6 +41,8 @@ export interface StartJunctionOptions {
   /** Wait for the first configuration to be applied (default true). */
   readonly waitReady?: boolean;
   readonly args?: readonly string[];
+  /** Output that tells the instance is ready (default: the first configuration applied; with workers: all listening). */
+  readonly readyPattern?: RegExp;
 }
 
 /** Default static configuration: entryPoint web, ping on traefik, the file provider, no throttle. */
@@ -124,6 +126,8 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
     await exited;
     await rm(dir, { recursive: true, force: true });
   });
-  if (options.waitReady !== false) await handle.waitForOutput(/configuration applied/);
+  const isMultiProcess = (options.args ?? []).some((arg) => /^--workers=(?!1$)/.test(arg));
+  const readyPattern = options.readyPattern ?? (isMultiProcess ? /workers listening/ : /configuration applied/);
+  if (options.waitReady !== false) await handle.waitForOutput(readyPattern);
   return handle;
 }

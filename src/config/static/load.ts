@@ -4,10 +4,10 @@ import { decode } from '../schema.js';
 import { applyImplicitConfiguration, validateStaticConfig } from './effective.js';
 import { envToRawTree, findConfigVariables, type EnvPrefix } from './env-loader.js';
 import { displayPath, findConfigFile, readConfigFile, resolveConfigFile } from './file-loader.js';
-import { flagsToRawTree, isConfigFileFlag, parseFlagArguments } from './flag-loader.js';
+import { flagsToRawTree, isConfigFileFlag, parseFlagArguments, type FlagArgument } from './flag-loader.js';
 import { prepareRawTree, type RawTree } from './raw-tree.js';
 import { shapeOf } from './shape.js';
-import { builtinStaticConfigInput, staticConfigSchema, topLevelKeys, type StaticConfig } from './static-config.js';
+import { builtinStaticConfigInput, staticConfigSchema, topLevelKeys, workersSchema, type StaticConfig } from './static-config.js';
 
 /** Where the static configuration came from; exactly one source is read, as in Traefik. */
 export type StaticConfigSource =
@@ -45,7 +45,8 @@ const rootShape = shapeOf(staticConfigSchema);
  */
 export function loadStaticConfig(options: LoadStaticConfigOptions): LoadedStaticConfig {
   const { flags, errors: flagErrors } = parseFlagArguments(options.argv, rootShape);
-  const settingFlags = flags.filter((flag) => !isConfigFileFlag(flag));
+  const settingFlags = flags.filter((flag) => !isConfigFileFlag(flag) && !isWorkersFlag(flag));
+  const workersFlag = flags.findLast(isWorkersFlag);
   const given = flags.findLast(isConfigFileFlag)?.value.trim() ?? '';
   const junctionVariables = findConfigVariables(options.env, 'JUNCTION_', topLevelKeys);
   const traefikVariables = findConfigVariables(options.env, 'TRAEFIK_', topLevelKeys);
@@ -63,10 +64,10 @@ export function loadStaticConfig(options: LoadStaticConfigOptions): LoadedStatic
     if (variableNames.length > 0) warnings.push(`configuration file ${quote(shownAs)} is used; environment variables ignored: ${variableNames.join(', ')}`);
     const file = readConfigFile(path, shownAs);
     if (file.tree === undefined) return failed(source, [...flagErrors, ...file.errors], warnings);
-    return finish(source, file.tree, { fromFile: true, errors: flagErrors, warnings, locate: file.locate });
+    return withWorkersFlag(finish(source, file.tree, { fromFile: true, errors: flagErrors, warnings, locate: file.locate }), workersFlag);
   }
 
-  if (options.argv.length > 0) {
+  if (settingFlags.length > 0 || flagErrors.length > 0) {
     const warnings: string[] = [];
     if (variableNames.length > 0) warnings.push(`flags are used; environment variables ignored: ${variableNames.join(', ')}`);
     const { tree, errors } = flagsToRawTree(flags, rootShape);
@@ -81,10 +82,22 @@ export function loadStaticConfig(options: LoadStaticConfigOptions): LoadedStatic
     }
     const { tree, errors, ignored } = envToRawTree(prefix === 'JUNCTION_' ? junctionVariables : traefikVariables, prefix);
     for (const name of ignored) warnings.push(`${name}: ignored; choose a configuration file with --configFile`);
-    return finish({ kind: 'environment', prefix }, tree, { fromFile: false, errors, warnings });
+    return withWorkersFlag(finish({ kind: 'environment', prefix }, tree, { fromFile: false, errors, warnings }), workersFlag);
   }
 
-  return finish({ kind: 'builtin' }, structuredClone(builtinStaticConfigInput) as RawTree, { fromFile: false, errors: [], warnings: [] });
+  return withWorkersFlag(finish({ kind: 'builtin' }, structuredClone(builtinStaticConfigInput) as RawTree, { fromFile: false, errors: [], warnings: [] }), workersFlag);
+}
+
+function isWorkersFlag(flag: FlagArgument): boolean {
+  return flag.name.toLowerCase() === 'workers';
+}
+
+/** Applies `--workers`, which is honoured whatever the configuration's source, as `--configFile` is. */
+function withWorkersFlag(loaded: LoadedStaticConfig, flag: FlagArgument | undefined): LoadedStaticConfig {
+  if (flag === undefined || loaded.errors.length > 0) return loaded;
+  const { value, errors } = decode(workersSchema, flag.value, { path: '--workers', stringly: true });
+  if (value === undefined) return { ...loaded, errors };
+  return { ...loaded, config: { ...loaded.config, workers: value } };
 }
 
 function isFile(path: string): boolean {

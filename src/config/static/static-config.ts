@@ -262,7 +262,19 @@ const global = struct({
 });
 
 /** The whole static configuration, as file, flags and environment variables spell it. */
+function checkWorkers(value: string): string | undefined {
+  if (value.trim().toLowerCase() === 'auto' || /^[1-9]\d*$/.test(value.trim())) return undefined;
+  return `expected a number of worker processes (1 or more) or "auto", got ${quote(value)}`;
+}
+
+/**
+ * `workers`: how many processes serve the entryPoints (Junction's own key; Traefik has none). `auto` is one
+ * per available core. A `--workers` flag applies whatever the source of the rest of the configuration.
+ */
+export const workersSchema = string(checkWorkers);
+
 export const staticConfigSchema = struct({
+  workers: withDefault(workersSchema, '1'),
   global: withDefault(global, defaultsOf(global)),
   serversTransport: opaque({ isSection: false }),
   tcpServersTransport: opaque({ isSection: false }),
@@ -292,6 +304,7 @@ export type LogLevel = (typeof logLevels)[number];
 
 /** Names of the top-level keys, as Traefik spells them. */
 export const topLevelKeys = [
+  'workers',
   'global',
   'serversTransport',
   'tcpServersTransport',

@@ -1,0 +1,78 @@
+import { formatConfigErrors, type ConfigError } from '../config/errors.js';
+import type { StaticConfig } from '../config/static/static-config.js';
+import type { Logger, LogLevel } from '../observability/logger.js';
+import { Aggregator } from '../providers/aggregator.js';
+import { FileProvider } from '../providers/file/file-provider.js';
+import { internalSnapshot } from '../providers/internal/internal-provider.js';
+import type { Provider } from '../providers/provider.js';
+import type { MergedConfig } from '../runtime/merged-config.js';
+
+/** The providers the static configuration enables. */
+export function configuredProviders(config: StaticConfig, log: Logger): Provider[] {
+  const providers: Provider[] = [];
+  const file = config.providers.file;
+  if (file !== undefined) {
+    const fileLog = log.with({ providerName: 'file' });
+    providers.push(
+      new FileProvider(
+        { ...(file.filename !== undefined ? { filename: file.filename } : {}), ...(file.directory !== undefined ? { directory: file.directory } : {}), watch: file.watch },
+        (level, message) => fileLog.log(level.toUpperCase() as LogLevel, message),
+      ),
+    );
+  }
+  return providers;
+}
+
+/**
+ * Watches the providers and hands on each new merged configuration, once. `apply` compiles it (serving it
+ * or only validating it) and returns the faults found; each fault is logged once, when it appears.
+ */
+export class ControlPlane {
+  readonly #config: StaticConfig;
+  readonly #log: Logger;
+  readonly #providers: Provider[];
+  readonly #aggregator: Aggregator;
+  readonly #stop = new AbortController();
+  #reportedErrors = new Set<string>();
+  #latest: MergedConfig | undefined;
+
+  constructor(config: StaticConfig, log: Logger, apply: (merged: MergedConfig) => readonly ConfigError[]) {
+    this.#config = config;
+    this.#log = log;
+    this.#providers = configuredProviders(config, log);
+    this.#aggregator = new Aggregator({
+      throttleMs: config.providers.providersThrottleDuration,
+      expectedProviders: ['internal', ...this.#providers.map((provider) => provider.name)],
+      apply: (merged, providerErrors) => {
+        this.#latest = merged;
+        this.#reportErrors([...providerErrors, ...apply(merged)]);
+      },
+    });
+  }
+
+  /** The last configuration handed on, if any. */
+  get latest(): MergedConfig | undefined {
+    return this.#latest;
+  }
+
+  /** Starts the internal provider and every configured provider. */
+  start(): void {
+    this.#aggregator.update('internal', internalSnapshot(this.#config));
+    for (const provider of this.#providers) {
+      provider
+        .run((snapshot) => this.#aggregator.update(provider.name, snapshot), this.#stop.signal)
+        .catch((error: unknown) => this.#log.error('provider stopped', { providerName: provider.name, error: (error as Error).message }));
+    }
+  }
+
+  #reportErrors(errors: readonly ConfigError[]): void {
+    const current = new Set(formatConfigErrors(errors).split('\n').filter((line) => line !== ''));
+    for (const line of current) if (!this.#reportedErrors.has(line)) this.#log.error(`configuration error: ${line}`);
+    this.#reportedErrors = current;
+  }
+
+  stop(): void {
+    this.#stop.abort();
+    this.#aggregator.close();
+  }
+}

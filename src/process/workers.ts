@@ -1,0 +1,182 @@
+import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import type { StaticConfig } from '../config/static/static-config.js';
+import { Logger, silentLogger } from '../observability/logger.js';
+import { buildRuntime } from '../runtime/build-runtime.js';
+import { deserializeMergedConfig, serializeMergedConfig, type MergedConfig, type SerializedMergedConfig } from '../runtime/merged-config.js';
+import { UpstreamPools } from '../runtime/upstream-pools.js';
+import { ControlPlane } from './control-plane.js';
+import { DataPlane } from './data-plane.js';
+import { runtimeSettings } from './runtime-settings-from-static.js';
+
+/** Messages from the primary to a worker. */
+type ToWorker =
+  | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined }
+  | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
+  | { readonly type: 'terminate' };
+
+/** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
+type FromWorker = { readonly type: 'ready' } | { readonly type: 'listening' } | { readonly type: 'failed'; readonly reason: string };
+
+/** Resolves the `workers` option: a count, or `auto` for one per available core. */
+export function workerCount(option: string): number {
+  return option.trim().toLowerCase() === 'auto' ? availableParallelism() : Number(option);
+}
+
+/** A crash loop is a worker dying within this long after it started; those are restarted with a delay. */
+const crashLoopMs = 5000;
+
+/**
+ * The primary process with workers: runs the providers and validates each configuration once, then sends it
+ * to every worker, which compiles and serves it. Dead workers are restarted; shutdown drains every worker.
+ */
+export class Primary {
+  readonly #config: StaticConfig;
+  readonly #log: Logger;
+  readonly #count: number;
+  readonly #control: ControlPlane;
+  readonly #startedAt = new Map<Worker, number>();
+  readonly #started = new Set<Worker>();
+  #isStopping = false;
+
+  constructor(config: StaticConfig, log: Logger, count: number) {
+    this.#config = config;
+    this.#log = log;
+    this.#count = count;
+    const settings = runtimeSettings(config, () => false);
+    this.#control = new ControlPlane(config, log, (merged) => {
+      // Compiled here only to find the faults; workers compile again to serve, and stay quiet about them.
+      const pools = new UpstreamPools();
+      const { errors } = buildRuntime(merged, settings, { pools, log: silentLogger });
+      void pools.close();
+      this.#broadcast({ type: 'config', merged: serializeMergedConfig(merged) });
+      return errors;
+    });
+  }
+
+  /** Forks the workers and waits until each one listens; rejects if one cannot bind its sockets. */
+  async start(): Promise<void> {
+    // Every worker accepts on the shared sockets itself; the kernel spreads connections among them.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
+    cluster.setupPrimary({ args: [] });
+    const ready = Array.from({ length: this.#count }, () => this.#fork());
+    this.#control.start();
+    await Promise.all(ready);
+    cluster.on('exit', (worker, code, signal) => this.#onExit(worker, code, signal));
+    this.#log.info('workers listening', { workers: this.#count });
+  }
+
+  #fork(): Promise<void> {
+    const worker = cluster.fork();
+    this.#startedAt.set(worker, Date.now());
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: FromWorker): void => {
+        if (message.type === 'ready') {
+          this.#started.add(worker);
+          const latest = this.#control.latest;
+          worker.send({ type: 'start', config: this.#config, merged: latest === undefined ? undefined : serializeMergedConfig(latest) } satisfies ToWorker);
+        }
+        if (message.type === 'listening') resolve();
+        if (message.type === 'failed') reject(new Error(message.reason));
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
+    });
+  }
+
+  /** Sends to every worker that has been started; one still starting gets the latest configuration with `start`. */
+  #broadcast(message: ToWorker): void {
+    for (const worker of this.#started) if (worker.isConnected()) worker.send(message);
+  }
+
+  #onExit(worker: Worker, code: number | null, signal: string | null): void {
+    const startedAt = this.#startedAt.get(worker) ?? 0;
+    this.#startedAt.delete(worker);
+    this.#started.delete(worker);
+    if (this.#isStopping) return;
+    this.#log.error('worker died; starting another', { worker: worker.id, code: code ?? undefined, signal: signal ?? undefined });
+    const delay = Date.now() - startedAt < crashLoopMs ? 1000 : 0;
+    setTimeout(() => {
+      if (this.#isStopping) return;
+      this.#fork().catch((error: unknown) => this.#log.error('replacement worker failed', { error: (error as Error).message }));
+    }, delay).unref();
+  }
+
+  /** Stops the providers and lets every worker drain; resolves when all have exited. */
+  async stop(): Promise<void> {
+    this.#isStopping = true;
+    this.#control.stop();
+    const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            if (worker.isConnected()) worker.send({ type: 'terminate' } satisfies ToWorker);
+          }),
+      ),
+    );
+  }
+}
+
+/** The body of a worker process: waits for the static configuration, serves, drains on request. */
+export function runWorker(): void {
+  let data: DataPlane | undefined;
+  let log: Logger | undefined;
+  let isListening = false;
+  let isStopping = false;
+
+  const stop = async (): Promise<void> => {
+    if (isStopping) return;
+    isStopping = true;
+    await data?.stop();
+    await log?.close();
+    process.exit(0);
+  };
+
+  process.on('message', (message: ToWorker) => {
+    switch (message.type) {
+      case 'start': {
+        const { config } = message;
+        log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath } : {}) }).with({
+          worker: cluster.worker?.id,
+        });
+        const workerLog = log;
+        process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
+        process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
+        data = new DataPlane(config, log);
+        if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
+        return;
+      }
+      case 'config':
+        void serve(deserializeMergedConfig(message.merged));
+        return;
+      case 'terminate':
+        void stop();
+        return;
+    }
+  });
+
+  /** Applies a configuration; the first one also opens the sockets, so no request meets an empty table. */
+  async function serve(merged: MergedConfig): Promise<void> {
+    if (data === undefined || isStopping) return;
+    data.apply(merged);
+    if (isListening) return;
+    isListening = true;
+    try {
+      await data.listen();
+      process.send?.({ type: 'listening' } satisfies FromWorker);
+    } catch (error) {
+      process.send?.({ type: 'failed', reason: (error as Error).message } satisfies FromWorker);
+      process.exit(1);
+    }
+  }
+
+  process.send?.({ type: 'ready' } satisfies FromWorker);
+
+  // The primary decides when to stop; a signal sent to the whole group starts the same drain.
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('disconnect', () => void stop());
+}
