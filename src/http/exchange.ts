@@ -72,6 +72,11 @@ export class Exchange {
     return this.rawQuery === '' ? this.path : `${this.path}?${this.rawQuery}`;
   }
 
+  /** True when a middleware wants to see or edit the response headers. */
+  get hasResponseHooks(): boolean {
+    return this.#responseHooks !== undefined;
+  }
+
   /** Registers a hook that runs on the response headers, whoever writes them (upstream or Junction). */
   onResponseHeaders(hook: ResponseHeadersHook): void {
     (this.#responseHooks ??= []).push(hook);

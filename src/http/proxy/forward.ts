@@ -90,14 +90,122 @@ function upstreamHeaders(exchange: Exchange, target: ForwardTarget): string[] {
   return out;
 }
 
-function downstreamHeaders(headers: Record<string, string | string[] | undefined>): ResponseHeaders {
-  const connection = connectionTokens(headers);
-  const out: ResponseHeaders = {};
-  for (const name in headers) {
-    if (isHopByHop(name, connection)) continue;
-    out[name] = headers[name];
+/** A raw header name, lowercased, for the hop-by-hop checks. */
+function lowerName(raw: Buffer): string {
+  return raw.toString('latin1').toLowerCase();
+}
+
+/**
+ * Turns the upstream's raw response headers into what goes downstream: hop-by-hop headers removed, as a
+ * flat `[name, value, ...]` list in the upstream's order and spelling.
+ */
+function downstreamHeaders(raw: readonly Buffer[]): { list: string[]; connection: string[]; contentType: string | undefined } {
+  const names: string[] = [];
+  let connection: string[] = [];
+  let contentType: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = lowerName(raw[i]!);
+    names.push(name);
+    if (name === 'connection') connection = connection.concat(headerTokens(raw[i + 1]!.toString('latin1')));
+    else if (name === 'content-type') contentType = raw[i + 1]!.toString('latin1');
   }
-  return out;
+  const list: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (isHopByHop(names[i >> 1]!, connection)) continue;
+    // Latin-1 both ways keeps the upstream's bytes as they are.
+    list.push(raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1'));
+  }
+  return { list, connection, contentType };
+}
+
+/** Turns a flat header list into the lowercase-keyed record that response hooks edit. */
+function headerRecord(list: readonly string[]): ResponseHeaders {
+  const record: ResponseHeaders = {};
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i]!.toLowerCase();
+    const existing = record[name];
+    const value = list[i + 1]!;
+    if (existing === undefined) record[name] = value;
+    else record[name] = Array.isArray(existing) ? [...existing, value] : [String(existing), value];
+  }
+  return record;
+}
+
+/**
+ * One request in flight to an upstream: undici's (non-wrapped) dispatch handler, holding what the callbacks
+ * share, so a request costs one object rather than a handful of closures.
+ */
+class UpstreamCall implements Dispatcher.DispatchHandler {
+  readonly #exchange: Exchange;
+  #abort: ((error?: Error) => void) | undefined;
+  #resume: (() => void) | undefined;
+  #isClientGone = false;
+  #isSpliced = false;
+  readonly #onDrain = (): void => this.#resume?.();
+
+  constructor(exchange: Exchange) {
+    this.#exchange = exchange;
+  }
+
+  /** The client left: stop the upstream exchange and log 499 (nothing can be sent any more). */
+  readonly clientGone = (): void => {
+    const { response, upgrade } = this.#exchange;
+    if (this.#isSpliced || (upgrade === undefined && response.writableFinished)) return;
+    this.#isClientGone = true;
+    this.#exchange.status = 499;
+    this.#exchange.log.debug('client closed the connection before the response was complete', { status: 499, routerName: this.#exchange.routerName });
+    this.#abort?.(new ClientClosedError('client closed the connection'));
+  };
+
+  onConnect(abort: (error?: Error) => void): void {
+    this.#abort = abort;
+    if (this.#isClientGone) abort(new ClientClosedError('client closed the connection'));
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (this.#isClientGone) return true;
+    this.#resume = resume;
+    const exchange = this.#exchange;
+    const { list, contentType } = downstreamHeaders(rawHeaders);
+    if (exchange.hasResponseHooks) exchange.writeHead(statusCode, headerRecord(list));
+    else {
+      exchange.status = statusCode;
+      exchange.response.writeHead(statusCode, list);
+    }
+    // Event streams must reach the client at once, before the first event arrives.
+    if (contentType?.startsWith('text/event-stream') === true) exchange.response.flushHeaders();
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#isClientGone) return true;
+    const response = this.#exchange.response;
+    if (response.write(chunk)) return true;
+    response.once('drain', this.#onDrain);
+    return false;
+  }
+
+  onComplete(trailers: string[] | null): void {
+    if (this.#isClientGone) return;
+    const response = this.#exchange.response;
+    if (trailers !== null && trailers.length > 0) {
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i < trailers.length; i += 2) pairs.push([String(trailers[i]), String(trailers[i + 1])]);
+      response.addTrailers(pairs);
+    }
+    response.end();
+  }
+
+  onError(error: Error): void {
+    this.#exchange.fail(upstreamError(error, this.#isClientGone));
+  }
+
+  onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, socket: Duplex): void {
+    this.#isSpliced = true;
+    const list: string[] = [];
+    for (let i = 0; rawHeaders !== null && i < rawHeaders.length; i += 2) list.push(String(rawHeaders[i]), String(rawHeaders[i + 1]));
+    spliceUpgrade(this.#exchange, statusCode, headerRecord(list), socket);
+  }
 }
 
 /**
@@ -105,79 +213,33 @@ function downstreamHeaders(headers: Record<string, string | string[] | undefined
  * ways with backpressure; WebSocket upgrades are spliced once the upstream agrees.
  */
 export function forward(exchange: Exchange, target: ForwardTarget): void {
-  const { request, response } = exchange;
-  const isUpgrade = exchange.upgrade !== undefined;
-  let controller: Dispatcher.DispatchController | undefined;
-  let isClientGone = false;
-  let isSpliced = false;
-
-  const onClientGone = (): void => {
-    if (isSpliced || (response.writableFinished && !isUpgrade)) return;
-    isClientGone = true;
-    exchange.status = 499;
-    exchange.log.debug('client closed the connection before the response was complete', { status: 499, routerName: exchange.routerName });
-    controller?.abort(new ClientClosedError('client closed the connection'));
-  };
-  if (isUpgrade) exchange.upgrade.socket.once('close', onClientGone);
-  else response.once('close', onClientGone);
+  const { request } = exchange;
+  const call = new UpstreamCall(exchange);
+  if (exchange.upgrade !== undefined) exchange.upgrade.socket.once('close', call.clientGone);
+  else exchange.response.once('close', call.clientGone);
 
   const path = target.preservePath ? joinPaths(target.basePath, exchange.path) : exchange.path;
-  const query = exchange.rawQuery === '' ? '' : `?${exchange.rawQuery.replaceAll(';', '&')}`;
-
-  const options: Dispatcher.DispatchOptions = {
-    path: path + query,
-    method: request.method as Dispatcher.HttpMethod,
-    headers: upstreamHeaders(exchange, target),
-    body: !isUpgrade && hasBody(exchange) ? request : null,
-    headersTimeout: target.responseHeaderTimeoutMs,
-    bodyTimeout: 0,
-    upgrade: isUpgrade ? (request.headers.upgrade ?? 'websocket') : null,
-  };
-
-  target.dispatcher.dispatch(options, {
-    onRequestStart(dispatchController) {
-      controller = dispatchController;
-      if (isClientGone) dispatchController.abort(new ClientClosedError('client closed the connection'));
+  const rawQuery = exchange.rawQuery;
+  const query = rawQuery === '' ? '' : rawQuery.includes(';') ? `?${rawQuery.replaceAll(';', '&')}` : `?${rawQuery}`;
+  const isUpgrade = exchange.upgrade !== undefined;
+  target.dispatcher.dispatch(
+    {
+      path: path + query,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: upstreamHeaders(exchange, target),
+      body: !isUpgrade && hasBody(exchange) ? request : null,
+      headersTimeout: target.responseHeaderTimeoutMs,
+      bodyTimeout: 0,
+      upgrade: isUpgrade ? (request.headers.upgrade ?? 'websocket') : null,
     },
-    onResponseStart(_dispatchController, statusCode, headers) {
-      if (isClientGone) return;
-      exchange.writeHead(statusCode, downstreamHeaders(headers as Record<string, string | string[] | undefined>));
-      // Event streams must reach the client at once, before the first event arrives.
-      if (isStreaming(headers)) response.flushHeaders();
-    },
-    onResponseData(dispatchController, chunk) {
-      if (isClientGone) return;
-      if (!response.write(chunk)) {
-        dispatchController.pause();
-        response.once('drain', () => dispatchController.resume());
-      }
-    },
-    onResponseEnd(_dispatchController, trailers) {
-      if (isClientGone) return;
-      if (trailers !== null && Object.keys(trailers).length > 0) response.addTrailers(trailers as Record<string, string>);
-      response.end();
-    },
-    onResponseError(_dispatchController, error) {
-      exchange.fail(upstreamError(error, isClientGone));
-    },
-    onRequestUpgrade(_dispatchController, statusCode, headers, upstreamSocket) {
-      isSpliced = true;
-      spliceUpgrade(exchange, statusCode, headers as Record<string, string | string[] | undefined>, upstreamSocket);
-    },
-  });
-}
-
-function isStreaming(headers: Record<string, unknown>): boolean {
-  const type = headers['content-type'];
-  return typeof type === 'string' && type.startsWith('text/event-stream');
+    call,
+  );
 }
 
 /** Completes an upgrade: answers the client with the upstream's 101, then relays bytes both ways. */
-function spliceUpgrade(exchange: Exchange, statusCode: number, headers: Record<string, string | string[] | undefined>, upstream: Duplex): void {
+function spliceUpgrade(exchange: Exchange, statusCode: number, kept: ResponseHeaders, upstream: Duplex): void {
   const upgrade = exchange.upgrade!;
   const client = upgrade.socket;
-  const kept: ResponseHeaders = {};
-  for (const name in headers) kept[name] = headers[name];
   exchange.applyResponseHooks(statusCode, kept);
   let head = `HTTP/1.1 ${statusCode} Switching Protocols\r\n`;
   for (const name in kept) {
