@@ -1,6 +1,7 @@
 import { Logger } from '../observability/logger.js';
 import { SingleProcess } from '../process/single-process.js';
-import { Primary, workerCount } from '../process/workers.js';
+import { workerCount } from '../process/runtime-settings-from-static.js';
+import { Primary } from '../process/workers.js';
 import { describeSource, loadForCommand } from './static-config.js';
 import { junctionVersion } from './version.js';
 

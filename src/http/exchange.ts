@@ -1,11 +1,11 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RoutingRequest } from '../rules/routing-request.js';
 import type { Logger } from '../observability/logger.js';
 import { ClientClosedError, type DataPathError } from './errors.js';
+import { HeadersHookWriter, NodeResponseWriter, type ResponseHeaders, type ResponseWriter } from './response-writer.js';
 
-/** Response headers as they are about to be written, keyed by lowercase name; hooks may edit them. */
-export type ResponseHeaders = Record<string, string | string[] | number | undefined>;
+export type { ResponseHeaders };
 export type ResponseHeadersHook = (status: number, headers: ResponseHeaders) => void;
 
 /** Where a request came in. */
@@ -39,10 +39,11 @@ export class Exchange {
   rawQuery: string;
   routerName: string | undefined;
   serviceName: string | undefined;
-  /** Final status as written, or the error's status (499 when the client went away). */
-  status = 0;
   error: DataPathError | undefined;
-  #responseHooks: ResponseHeadersHook[] | undefined;
+  /** The bottom of the writer chain: the client's response. */
+  readonly nodeWriter: NodeResponseWriter;
+  /** Where the response goes; response-side middlewares wrap it. */
+  writer: ResponseWriter;
 
   constructor(init: {
     request: IncomingMessage;
@@ -65,6 +66,8 @@ export class Exchange {
     this.rawQuery = init.rawQuery;
     this.log = init.log;
     this.startedAt = performance.now();
+    this.nodeWriter = new NodeResponseWriter(init.response);
+    this.writer = this.nodeWriter;
   }
 
   /** The request target as it goes upstream: path plus query. */
@@ -72,53 +75,57 @@ export class Exchange {
     return this.rawQuery === '' ? this.path : `${this.path}?${this.rawQuery}`;
   }
 
-  /** True when a middleware wants to see or edit the response headers. */
-  get hasResponseHooks(): boolean {
-    return this.#responseHooks !== undefined;
+  /** True when a middleware wraps the response writer (the proxy then takes the general path). */
+  get isWriterWrapped(): boolean {
+    return this.writer !== this.nodeWriter;
   }
 
   /** Registers a hook that runs on the response headers, whoever writes them (upstream or Junction). */
   onResponseHeaders(hook: ResponseHeadersHook): void {
-    (this.#responseHooks ??= []).push(hook);
+    this.writer = new HeadersHookWriter(this.writer, hook);
   }
 
-  /** Lets response hooks edit the headers about to be sent with `status`, innermost middleware first. */
-  applyResponseHooks(status: number, headers: ResponseHeaders): void {
-    const hooks = this.#responseHooks;
-    if (hooks !== undefined) for (let i = hooks.length - 1; i >= 0; i--) hooks[i]!(status, headers);
-    this.status = status;
-  }
-
-  /** Writes status and headers, after response hooks had their say. */
+  /** Writes status and headers through the writer chain. */
   writeHead(status: number, headers: ResponseHeaders): void {
-    this.applyResponseHooks(status, headers);
-    this.response.writeHead(status, headers as OutgoingHttpHeaders);
+    this.writer.writeHead(status, headers);
   }
 
   /** Answers the request from Junction itself with a plain-text body. */
   reply(status: number, body = '', headers: ResponseHeaders = {}): void {
-    if (this.response.headersSent || this.response.destroyed) return;
+    if (this.writer.isHeadSent || this.response.destroyed) return;
     if (body !== '' && headers['content-type'] === undefined) {
       headers['content-type'] = 'text/plain; charset=utf-8';
       headers['x-content-type-options'] = 'nosniff';
     }
     headers['content-length'] = Buffer.byteLength(body);
-    this.writeHead(status, headers);
-    this.response.end(this.request.method === 'HEAD' ? undefined : body);
+    const writer = this.writer;
+    writer.writeHead(status, headers);
+    if (body !== '' && this.request.method !== 'HEAD') writer.write(Buffer.from(body));
+    writer.end();
   }
 
   /** Ends the exchange with a data-path error: the client gets its status unless it already left. */
   fail(error: DataPathError): void {
     this.error = error;
+    if (this.writer.fail(error)) return;
     if (error instanceof ClientClosedError) {
-      this.status = error.status;
+      this.nodeWriter.status = error.status;
       return;
     }
-    if (this.response.headersSent) {
+    if (this.writer.isHeadSent) {
       this.response.destroy(error);
       return;
     }
     this.reply(error.status, error.body);
+  }
+
+  /** Status as written to the client (499 when it went away first). */
+  get status(): number {
+    return this.nodeWriter.status;
+  }
+
+  set status(value: number) {
+    this.nodeWriter.status = value;
   }
 }
 

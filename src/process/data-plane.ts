@@ -5,10 +5,11 @@ import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
+import { StateRegistry } from '../runtime/state-registry.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
-const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set() };
+const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set() };
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.
@@ -18,6 +19,7 @@ const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: 
 export class DataPlane {
   readonly #log: Logger;
   readonly #pools = new UpstreamPools();
+  readonly #state = new StateRegistry();
   readonly #entryPoints = new Map<string, HttpEntryPoint>();
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
@@ -62,9 +64,10 @@ export class DataPlane {
 
   /** Compiles a configuration and swaps it in; returns the faults found while compiling. */
   apply(merged: MergedConfig): readonly ConfigError[] {
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, log: this.#log });
+    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log });
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
+    this.#state.retainOnly(runtime.usedState);
     const routers = [...runtime.enabledRouters].map(([entryPoint, names]) => `${entryPoint}: ${names.length}`).join(', ');
     this.#log.info('configuration applied', { routers });
     return runtime.errors;
@@ -87,6 +90,7 @@ export class DataPlane {
   async stop(): Promise<void> {
     this.#isTerminating = true;
     await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()));
+    this.#state.close();
     await this.#pools.close();
   }
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 
@@ -13,6 +14,12 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
     defaultRuleSyntax: config.core.defaultRuleSyntax,
     providerPrecedence: ['internal', ...config.providers.precedence],
     ping: config.ping === undefined ? undefined : { terminatingStatusCode: config.ping.terminatingStatusCode },
+    workers: workerCount(config.workers),
     isTerminating,
   };
+}
+
+/** Resolves the `workers` option: a count, or `auto` for one per available core. */
+export function workerCount(option: string): number {
+  return option.trim().toLowerCase() === 'auto' ? availableParallelism() : Number(option);
 }

@@ -1,5 +1,4 @@
 import cluster, { type Worker } from 'node:cluster';
-import { availableParallelism } from 'node:os';
 import type { StaticConfig } from '../config/static/static-config.js';
 import { Logger, silentLogger } from '../observability/logger.js';
 import { buildRuntime } from '../runtime/build-runtime.js';
@@ -17,11 +16,6 @@ type ToWorker =
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
 type FromWorker = { readonly type: 'ready' } | { readonly type: 'listening' } | { readonly type: 'failed'; readonly reason: string };
-
-/** Resolves the `workers` option: a count, or `auto` for one per available core. */
-export function workerCount(option: string): number {
-  return option.trim().toLowerCase() === 'auto' ? availableParallelism() : Number(option);
-}
 
 /** A crash loop is a worker dying within this long after it started; those are restarted with a delay. */
 const crashLoopMs = 5000;

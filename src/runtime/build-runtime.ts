@@ -3,7 +3,7 @@ import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig, Servers
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
-import type { MiddlewareFactory } from '../http/middlewares/middleware.js';
+import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
 import { loadBalancer } from '../http/services/load-balancer/load-balancer.js';
 import type { ServiceBuildContext, UpstreamTransport } from '../http/services/service.js';
@@ -13,6 +13,7 @@ import { RuleError } from '../rules/rule-error.js';
 import { internalServices } from './internal-services.js';
 import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
 import type { RuntimeSettings } from './runtime-settings.js';
+import { StateRegistry } from './state-registry.js';
 import { defaultTransportSettings, type TransportSettings, type UpstreamPools } from './upstream-pools.js';
 
 /** A compiled, immutable configuration: what every entryPoint routes with until the next reload. */
@@ -25,10 +26,14 @@ export interface Runtime {
   readonly enabledRouters: ReadonlyMap<string, readonly string[]>;
   /** Pool keys this runtime uses; the others can be closed once it is live. */
   readonly usedPools: ReadonlySet<string>;
+  /** State keys this runtime uses; the others can be dropped once it is live. */
+  readonly usedState: ReadonlySet<string>;
 }
 
 export interface BuildDependencies {
   readonly pools: UpstreamPools;
+  /** Stateful pieces kept across reloads; a build without one (validation only) gets fresh state. */
+  readonly state?: StateRegistry;
   readonly log: Logger;
 }
 
@@ -49,23 +54,24 @@ class RuntimeBuilder {
   readonly #errors: ConfigError[] = [];
   readonly #reported = new Set<string>();
   readonly #services = new Map<string, Built<Handler>>();
-  readonly #middlewareDefinitions = new Map<string, Built<Middleware>>();
   readonly #usedPools = new Set<string>();
+  readonly #usedState = new Set<string>();
+  readonly #state: StateRegistry;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
     this.#settings = settings;
     this.#dependencies = dependencies;
+    this.#state = dependencies.state ?? new StateRegistry();
   }
 
   build(): Runtime {
     const routesByEntryPoint = new Map<string, Route[]>(this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp').map((entryPoint) => [entryPoint.name, []]));
-    const entryPointMiddlewares = this.#entryPointMiddlewares();
     const names = [...this.#config.http.routers.keys()].sort();
     for (const qualifiedName of names) {
       const item = this.#config.http.routers.get(qualifiedName)!;
       try {
-        this.#buildRouter(qualifiedName, item, routesByEntryPoint, entryPointMiddlewares);
+        this.#buildRouter(qualifiedName, item, routesByEntryPoint);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         this.#report(item.provider, error);
@@ -77,7 +83,7 @@ class RuntimeBuilder {
       routers.set(entryPoint, new RouterTable(routes));
       enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
     }
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools };
+    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState };
   }
 
   /** Records a fault once, with where the provider wrote it. */
@@ -92,7 +98,6 @@ class RuntimeBuilder {
     qualifiedName: string,
     item: MergedItem<HttpRouterConfig>,
     routesByEntryPoint: Map<string, Route[]>,
-    entryPointMiddlewares: ReadonlyMap<string, Built<Middleware[]>>,
   ): void {
     const { provider, name, config } = item;
     const path = configPath('http', 'routers', name);
@@ -112,16 +117,12 @@ class RuntimeBuilder {
     const priority = config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule);
 
     const entryPoints = this.#routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
-    const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'));
+    const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
     const serviceName = qualify(config.service, provider);
     const service = this.#service(serviceName, joinPath(path, 'service'));
 
     for (const entryPoint of entryPoints) {
-      const fromEntryPoint = entryPointMiddlewares.get(entryPoint);
-      if (fromEntryPoint !== undefined && !fromEntryPoint.ok) {
-        throw new ConfigError(path, `entryPoint ${quote(entryPoint)} has a broken middleware: ${fromEntryPoint.reason}`);
-      }
-      const chain = [...(fromEntryPoint?.value ?? []), ...middlewares];
+      const chain = [...this.#entryPointMiddlewares(entryPoint, path, qualifiedName), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
       const handler: Handler = function router(exchange) {
         exchange.routerName = qualifiedName;
@@ -171,24 +172,21 @@ class RuntimeBuilder {
     return [...new Set(requested)];
   }
 
-  #entryPointMiddlewares(): Map<string, Built<Middleware[]>> {
-    const result = new Map<string, Built<Middleware[]>>();
-    for (const entryPoint of this.#settings.entryPoints) {
-      if (entryPoint.middlewares.length === 0) continue;
-      const path = configPath('entryPoints', entryPoint.name, 'http', 'middlewares');
-      try {
-        result.set(entryPoint.name, { ok: true, value: this.#resolveMiddlewares(entryPoint.middlewares, 'internal', path) });
-      } catch (error) {
-        if (!(error instanceof ConfigError)) throw error;
-        this.#report('internal', error);
-        result.set(entryPoint.name, { ok: false, reason: error.message });
-      }
+  /** The entryPoint's own middlewares, built for this router (Traefik prepends them to each router's list). */
+  #entryPointMiddlewares(entryPoint: string, routerPath: string, routerName: string): Middleware[] {
+    const references = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.middlewares ?? [];
+    if (references.length === 0) return [];
+    try {
+      return this.#resolveMiddlewares(references, 'internal', configPath('entryPoints', entryPoint, 'http', 'middlewares'), routerName);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.#report('internal', error);
+      throw new ConfigError(routerPath, `entryPoint ${quote(entryPoint)} has a broken middleware: ${error.reason}`);
     }
-    return result;
   }
 
   /** Resolves a list of middleware references, expanding chains; throws ConfigError at the referencing path. */
-  #resolveMiddlewares(references: readonly string[], provider: string, path: string, visiting: readonly string[] = []): Middleware[] {
+  #resolveMiddlewares(references: readonly string[], provider: string, path: string, routerName: string, visiting: readonly string[] = []): Middleware[] {
     const resolved: Middleware[] = [];
     references.forEach((reference, index) => {
       const qualifiedName = qualify(reference, provider);
@@ -201,7 +199,7 @@ class RuntimeBuilder {
       if (item.config.kind === 'chain') {
         const chainPath = configPath('http', 'middlewares', item.name, 'chain', 'middlewares');
         try {
-          resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, [...visiting, qualifiedName]));
+          resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, routerName, [...visiting, qualifiedName]));
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           this.#report(item.provider, error);
@@ -209,30 +207,34 @@ class RuntimeBuilder {
         }
         return;
       }
-      const built = this.#middleware(qualifiedName, item);
+      const built = this.#middleware(qualifiedName, item, routerName);
       if (!built.ok) throw new ConfigError(referencePath, built.reason);
       resolved.push(built.value);
     });
     return resolved;
   }
 
-  /** Builds a middleware once per build; its fault is reported once, at its own path. */
-  #middleware(qualifiedName: string, item: MergedItem<HttpMiddlewareConfig>): Built<Middleware> {
-    let built = this.#middlewareDefinitions.get(qualifiedName);
-    if (built !== undefined) return built;
+  /** Builds a middleware for one router (its state is that router's); a fault is reported once, at its own path. */
+  #middleware(qualifiedName: string, item: MergedItem<HttpMiddlewareConfig>, routerName: string): Built<Middleware> {
     const path = configPath('http', 'middlewares', item.name, item.config.kind);
     const factory = middlewareFactories[item.config.kind] as MiddlewareFactory<unknown> | undefined;
+    const definition = JSON.stringify(item.config);
+    const context: MiddlewareBuildContext = {
+      name: qualifiedName,
+      routerName,
+      log: this.#dependencies.log.with({ middlewareName: qualifiedName }),
+      workers: this.#settings.workers,
+      state: (name, create) => this.#state.acquire(`${routerName}\0${qualifiedName}\0${name}\0${definition}`, create, this.#usedState),
+      service: (reference) => this.#service(qualify(reference, item.provider), 'service'),
+    };
     try {
       if (factory === undefined) throw new ConfigError('', `middleware type ${quote(item.config.kind)} is not supported yet`);
-      const middleware = factory(item.config.config, { name: qualifiedName, log: this.#dependencies.log.with({ middlewareName: qualifiedName }) });
-      built = { ok: true, value: middleware };
+      return { ok: true, value: factory(item.config.config, context) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       this.#report(item.provider, error.under(path));
-      built = { ok: false, reason: `middleware ${quote(qualifiedName)} is invalid: ${error.reason}` };
+      return { ok: false, reason: `middleware ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
-    this.#middlewareDefinitions.set(qualifiedName, built);
-    return built;
   }
 
   /** Builds a service once per build (routers share it, and so its round-robin state). */

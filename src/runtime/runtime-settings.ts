@@ -16,6 +16,8 @@ export interface RuntimeSettings {
   /** Providers in order of precedence for routers of equal priority, as Traefik's `providers.precedence`. */
   readonly providerPrecedence: readonly string[];
   readonly ping: { readonly terminatingStatusCode: number } | undefined;
+  /** Processes serving traffic (`--workers`); instance-wide limits are divided by it. */
+  readonly workers: number;
   /** True once shutdown began: `ping@internal` answers `terminatingStatusCode`. */
   readonly isTerminating: () => boolean;
 }

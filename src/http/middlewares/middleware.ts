@@ -1,11 +1,22 @@
 import type { Logger } from '../../observability/logger.js';
-import type { Middleware } from '../exchange.js';
+import type { Handler, Middleware } from '../exchange.js';
 
 /** What a middleware factory knows besides its own configuration. */
 export interface MiddlewareBuildContext {
   /** Qualified name: `strip@file`. */
   readonly name: string;
+  /** Qualified name of the router the middleware is built for (state is per router, as in Traefik). */
+  readonly routerName: string;
   readonly log: Logger;
+  /** Processes serving traffic: limits meant for the whole instance are divided by it. */
+  readonly workers: number;
+  /**
+   * Returns state kept across reloads while this middleware's definition on this router is unchanged,
+   * creating it on first use. `name` tells apart several pieces of one middleware.
+   */
+  state<T>(name: string, create: () => T): T;
+  /** Returns the handler of a service, resolved from the middleware's provider. Throws ConfigError. */
+  service(reference: string): Handler;
 }
 
 /** Validates and precomputes at build time, then returns the request-time wrapper. Throws ConfigError with paths relative to the middleware's options. */

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { Exchange, ResponseHeaders } from '../exchange.js';
+import type { Exchange } from '../exchange.js';
+import type { ResponseHeaders } from '../response-writer.js';
 import { ClientClosedError, InternalError, UpstreamConnectError, UpstreamTimeoutError, type DataPathError } from '../errors.js';
 import { canonicalHeaderName, headerTokens } from './header-names.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
@@ -167,33 +168,30 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     this.#resume = resume;
     const exchange = this.#exchange;
     const { list, contentType } = downstreamHeaders(rawHeaders);
-    if (exchange.hasResponseHooks) exchange.writeHead(statusCode, headerRecord(list));
-    else {
-      exchange.status = statusCode;
-      exchange.response.writeHead(statusCode, list);
-    }
+    if (exchange.isWriterWrapped) exchange.writer.writeHead(statusCode, headerRecord(list));
+    else exchange.nodeWriter.writeHeadList(statusCode, list);
     // Event streams must reach the client at once, before the first event arrives.
-    if (contentType?.startsWith('text/event-stream') === true) exchange.response.flushHeaders();
+    if (contentType?.startsWith('text/event-stream') === true && exchange.response.headersSent === false) exchange.response.flushHeaders();
     return true;
   }
 
   onData(chunk: Buffer): boolean {
     if (this.#isClientGone) return true;
-    const response = this.#exchange.response;
-    if (response.write(chunk)) return true;
-    response.once('drain', this.#onDrain);
+    const writer = this.#exchange.writer;
+    if (writer.write(chunk)) return true;
+    writer.onceDrain(this.#onDrain);
     return false;
   }
 
   onComplete(trailers: string[] | null): void {
     if (this.#isClientGone) return;
-    const response = this.#exchange.response;
+    const exchange = this.#exchange;
     if (trailers !== null && trailers.length > 0) {
       const pairs: Array<[string, string]> = [];
       for (let i = 0; i < trailers.length; i += 2) pairs.push([String(trailers[i]), String(trailers[i + 1])]);
-      response.addTrailers(pairs);
+      exchange.response.addTrailers(pairs);
     }
-    response.end();
+    exchange.writer.end();
   }
 
   onError(error: Error): void {
@@ -237,10 +235,13 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
 }
 
 /** Completes an upgrade: answers the client with the upstream's 101, then relays bytes both ways. */
-function spliceUpgrade(exchange: Exchange, statusCode: number, kept: ResponseHeaders, upstream: Duplex): void {
+function spliceUpgrade(exchange: Exchange, statusCode: number, headers: ResponseHeaders, upstream: Duplex): void {
   const upgrade = exchange.upgrade!;
   const client = upgrade.socket;
-  exchange.applyResponseHooks(statusCode, kept);
+  // The 101 goes out on the raw socket, but middlewares still see and edit its headers on the way.
+  exchange.nodeWriter.captureNextHead();
+  exchange.writer.writeHead(statusCode, headers);
+  const kept = exchange.nodeWriter.capturedHead ?? headers;
   let head = `HTTP/1.1 ${statusCode} Switching Protocols\r\n`;
   for (const name in kept) {
     const value = kept[name];
