@@ -14,6 +14,7 @@ import {
   withDefault,
   type Infer,
 } from '../schema.js';
+import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -112,44 +113,6 @@ const redirectSchemeSchema = object({
 
 const chainSchema = object({ middlewares: required(list(string())) });
 
-const headerMap = map(string());
-
-const headersSchema = object({
-  customRequestHeaders: headerMap,
-  customResponseHeaders: headerMap,
-  accessControlAllowCredentials: boolean(),
-  accessControlAllowHeaders: list(string()),
-  accessControlAllowMethods: list(string()),
-  accessControlAllowOriginList: list(string()),
-  accessControlAllowOriginListRegex: list(string()),
-  accessControlExposeHeaders: list(string()),
-  accessControlMaxAge: number({ integer: true }),
-  addVaryHeader: boolean(),
-  allowedHosts: list(string()),
-  hostsProxyHeaders: list(string()),
-  sslRedirect: boolean(),
-  sslTemporaryRedirect: boolean(),
-  sslHost: string(),
-  sslProxyHeaders: headerMap,
-  sslForceHost: boolean(),
-  stsSeconds: number({ integer: true }),
-  stsIncludeSubdomains: boolean(),
-  stsPreload: boolean(),
-  forceSTSHeader: boolean(),
-  frameDeny: boolean(),
-  customFrameOptionsValue: string(),
-  contentTypeNosniff: boolean(),
-  browserXssFilter: boolean(),
-  customBrowserXSSValue: string(),
-  contentSecurityPolicy: string(),
-  contentSecurityPolicyReportOnly: string(),
-  publicKey: string(),
-  referrerPolicy: string(),
-  featurePolicy: string(),
-  permissionsPolicy: string(),
-  isDevelopment: boolean(),
-});
-
 /** Middleware kinds Traefik knows; the ones Junction builds have a schema, the others are kept as given. */
 export const httpMiddlewareSchema = exactlyOneOf(
   {
@@ -221,7 +184,6 @@ export type StripPrefixConfig = Infer<typeof stripPrefixSchema>;
 export type AddPrefixConfig = Infer<typeof addPrefixSchema>;
 export type RedirectSchemeConfig = Infer<typeof redirectSchemeSchema>;
 export type ChainConfig = Infer<typeof chainSchema>;
-export type HeadersConfig = Infer<typeof headersSchema>;
 export type ServersTransportConfig = Infer<typeof serversTransportSchema>;
 export type HttpConfig = Infer<typeof httpSchema>;
 

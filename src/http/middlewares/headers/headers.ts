@@ -1,9 +1,9 @@
-import type { HeadersConfig } from '../../../config/dynamic/http-schema.js';
 import { ConfigError } from '../../../config/errors.js';
-import type { MiddlewareFactory } from '../middleware.js';
-
-/** Options of `headers` that this build applies; the others are refused rather than silently ignored. */
-const supportedOptions = new Set(['customRequestHeaders', 'customResponseHeaders']);
+import type { MiddlewareBuildContext, MiddlewareFactory } from '../middleware.js';
+import { compileCors, hasCorsOptions } from './cors.js';
+import { wireValue } from './header-fields.js';
+import type { HeadersConfig } from './headers-schema.js';
+import { compileSecure, hasSecureOptions } from './secure.js';
 
 interface HeaderEdit {
   readonly name: string;
@@ -12,31 +12,77 @@ interface HeaderEdit {
 }
 
 function compileEdits(headers: Readonly<Record<string, string>> | undefined): HeaderEdit[] {
-  return Object.entries(headers ?? {}).map(([name, value]) => ({ name: name.toLowerCase(), value: value === '' ? undefined : value }));
+  return Object.entries(headers ?? {}).map(([name, value]) => ({ name: name.toLowerCase(), value: value === '' ? undefined : wireValue(value) }));
 }
 
-/** Sets or removes request and response headers; an empty value removes the header, as in Traefik. */
-export const headers: MiddlewareFactory<HeadersConfig> = (config) => {
-  for (const option of Object.keys(config)) {
-    if (!supportedOptions.has(option)) throw new ConfigError(option, 'not supported yet');
-  }
+/** Options Traefik v3 still accepts but no longer applies, with what replaces them. */
+const ignoredOptions = {
+  sslRedirect: 'use the redirectScheme middleware or an entryPoint redirection',
+  sslTemporaryRedirect: 'use the redirectScheme middleware or an entryPoint redirection',
+  sslHost: 'use the redirectRegex middleware',
+  sslForceHost: 'use the redirectRegex middleware',
+  featurePolicy: 'use permissionsPolicy',
+} as const;
+
+function warnIgnoredOptions(config: HeadersConfig, context: MiddlewareBuildContext): void {
+  const present = (Object.keys(ignoredOptions) as Array<keyof typeof ignoredOptions>).filter((option) => config[option] !== undefined);
+  if (present.length === 0) return;
+  // Once per router and definition, not on every reload.
+  context.state('ignored-options-warning', () => {
+    for (const option of present) context.log.warn(`headers option ${option} has no effect since Traefik v3; ${ignoredOptions[option]}`);
+    return true;
+  });
+}
+
+/**
+ * Sets and removes request and response headers, answers CORS preflights and adds CORS and security headers,
+ * as Traefik's headers middleware: CORS and custom headers around unrolled/secure's checks.
+ */
+export const headers: MiddlewareFactory<HeadersConfig> = (config, context) => {
   const requestEdits = compileEdits(config.customRequestHeaders);
   const responseEdits = compileEdits(config.customResponseHeaders);
+  const hasCustom = requestEdits.length > 0 || responseEdits.length > 0;
+  const hasCors = hasCorsOptions(config);
+  const hasSecure = hasSecureOptions(config);
+  // Traefik refuses a headers middleware that would do nothing.
+  if (!hasCustom && !hasCors && !hasSecure) throw new ConfigError('', 'expected at least one option');
+  warnIgnoredOptions(config, context);
+  const cors = hasCors ? compileCors(config) : undefined;
+  const secure = hasSecure ? compileSecure(config) : undefined;
+  const decoratesResponse = responseEdits.length > 0 || cors !== undefined;
 
   return (next) =>
     function headers(exchange) {
-      const requestHeaders = exchange.request.headers;
-      for (const { name, value } of requestEdits) {
-        if (value === undefined) delete requestHeaders[name];
-        else requestHeaders[name] = value;
+      const request = exchange.request;
+      if (cors !== undefined) {
+        // A preflight is answered here and never reaches the service (https://fetch.spec.whatwg.org/#cors-preflight-fetch).
+        const preflight = cors.preflight(request);
+        if (preflight !== undefined) return exchange.reply(200, '', preflight);
       }
-      if (responseEdits.length > 0) {
-        exchange.onResponseHeaders((_status, responseHeaders) => {
+      for (const { name, value } of requestEdits) {
+        if (value === undefined) delete request.headers[name];
+        else request.headers[name] = value;
+      }
+      if (decoratesResponse) {
+        exchange.onResponseHeaders((status, responseHeaders) => {
+          // Informational answers (a WebSocket's 101) go out untouched, as through Go's response modifier.
+          if (status < 200) return;
           for (const { name, value } of responseEdits) {
             if (value === undefined) delete responseHeaders[name];
             else responseHeaders[name] = value;
           }
+          cors?.decorate(request, responseHeaders);
         });
+      }
+      if (secure !== undefined) {
+        const secureHeaders = secure.process(exchange);
+        // unrolled/secure's bad host handler, written through the custom and CORS headers above.
+        if (secureHeaders === undefined) return exchange.reply(500, 'Bad Host\n');
+        if (Object.keys(secureHeaders).length > 0) {
+          exchange.onResponseHeaders((status, responseHeaders) => {
+            if (status >= 200) Object.assign(responseHeaders, secureHeaders);
+          });
+        }
       }
       next(exchange);
     };
