@@ -14,6 +14,7 @@ import {
   withDefault,
   type Infer,
 } from '../schema.js';
+import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
@@ -132,7 +133,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     buffering: anything(),
     circuitBreaker: anything(),
     compress: anything(),
-    contentType: anything(),
+    contentType: contentTypeSchema,
     encodedCharacters: anything(),
     errors: anything(),
     grpcWeb: anything(),

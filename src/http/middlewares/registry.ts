@@ -1,5 +1,6 @@
 import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
 import { addPrefix } from './add-prefix/add-prefix.js';
+import { contentType } from './content-type/content-type.js';
 import { headers } from './headers/headers.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
@@ -16,5 +17,6 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   addPrefix,
   stripPrefix,
   headers,
+  contentType,
   redirectScheme,
 };
