@@ -15,6 +15,8 @@ import {
   type Infer,
 } from '../schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
+import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
+import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
@@ -135,7 +137,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     compress: anything(),
     contentType: contentTypeSchema,
     encodedCharacters: anything(),
-    errors: anything(),
+    errors: errorsSchema,
     grpcWeb: anything(),
     passTLSClientCert: anything(),
     rateLimit: anything(),
