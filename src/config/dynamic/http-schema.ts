@@ -16,7 +16,6 @@ import {
 } from '../schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
-import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */

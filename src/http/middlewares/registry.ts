@@ -2,7 +2,6 @@ import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
 import { addPrefix } from './add-prefix/add-prefix.js';
 import { contentType } from './content-type/content-type.js';
 import { errors } from './errors/errors.js';
-import { contentType } from './content-type/content-type.js';
 import { headers } from './headers/headers.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
@@ -21,6 +20,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   headers,
   contentType,
   errors,
-  contentType,
   redirectScheme,
 };
