@@ -14,6 +14,7 @@ import {
   withDefault,
   type Infer,
 } from '../schema.js';
+import { basicAuthSchema } from '../../http/middlewares/basic-auth/basic-auth-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
@@ -127,7 +128,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     chain: chainSchema,
     ipAllowList: anything(),
     ipWhiteList: anything(),
-    basicAuth: anything(),
+    basicAuth: basicAuthSchema,
     digestAuth: anything(),
     forwardAuth: anything(),
     inFlightReq: anything(),

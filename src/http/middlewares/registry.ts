@@ -1,5 +1,6 @@
 import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
 import { addPrefix } from './add-prefix/add-prefix.js';
+import { basicAuth } from './basic-auth/basic-auth.js';
 import { contentType } from './content-type/content-type.js';
 import { errors } from './errors/errors.js';
 import { headers } from './headers/headers.js';
@@ -21,4 +22,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   contentType,
   errors,
   redirectScheme,
+  basicAuth,
 };
