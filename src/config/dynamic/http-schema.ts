@@ -18,6 +18,7 @@ import { basicAuthSchema } from '../../http/middlewares/basic-auth/basic-auth-sc
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
+import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -133,7 +134,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     forwardAuth: anything(),
     inFlightReq: anything(),
     buffering: anything(),
-    circuitBreaker: anything(),
+    circuitBreaker: circuitBreakerSchema,
     compress: anything(),
     contentType: contentTypeSchema,
     encodedCharacters: anything(),

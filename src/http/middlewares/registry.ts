@@ -4,6 +4,7 @@ import { basicAuth } from './basic-auth/basic-auth.js';
 import { contentType } from './content-type/content-type.js';
 import { errors } from './errors/errors.js';
 import { headers } from './headers/headers.js';
+import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
@@ -23,4 +24,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   errors,
   redirectScheme,
   basicAuth,
+  circuitBreaker,
 };
