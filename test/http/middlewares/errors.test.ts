@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpRequest, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'undici';
 import { get } from '../../support/http.js';
 import { startJunction, type JunctionProcess } from '../../support/junction.js';
 import { startUpstream, whoamiText, type Upstream } from '../../support/upstream.js';
+import { until } from '../../support/until.js';
 
 /** The application: `/status/<code>` answers that code with its reason phrase and an upstream header. */
 function application(request: IncomingMessage, response: ServerResponse): void {
@@ -30,6 +31,13 @@ function application(request: IncomingMessage, response: ServerResponse): void {
 
 /** The error page service: `/404.html` is itself a 404; anything else is a 200 HTML page that tells what it was asked. */
 function errorPages(request: IncomingMessage, response: ServerResponse): void {
+  if (request.url === '/slow') {
+    setTimeout(() => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('Slow page.\n');
+    }, 300);
+    return;
+  }
   if (request.url === '/404.html') {
     response.writeHead(404, { 'content-type': 'text/html' });
     return void response.end('Page for 404.\n');
@@ -64,6 +72,7 @@ ${router('badquery', ['badquery'])}
 ${router('noquery', ['noquery'])}
 ${router('decorated', ['decorate', 'ranges'])}
 ${router('unhosted', ['unhosted'])}
+${router('slowpage', ['slowpage'])}
   middlewares:
     ranges: { errors: { status: ["500-501", "503-599"], service: pages, query: "/test" } }
     single: { errors: { status: ["503"], service: pages, query: "/{status}" } }
@@ -82,6 +91,7 @@ ${router('unhosted', ['unhosted'])}
     noquery: { errors: { status: ["500-599"], service: pages } }
     decorate: { headers: { customResponseHeaders: { X-Decorated: "yes" } } }
     unhosted: { errors: { status: ["500-599"], service: unhosted, query: "/test" } }
+    slowpage: { errors: { status: ["500-599"], service: pages, query: "/slow" } }
   services:
     app: { loadBalancer: { servers: [{ url: "${app.url}" }] } }
     pages: { loadBalancer: { servers: [{ url: "${pages.url}" }] } }
@@ -303,6 +313,22 @@ ${router('unhosted', ['unhosted'])}
 
     assert.equal(response.status, 404);
     assert.equal(response.body, '404 page not found\n');
+  });
+
+  it('survives a client that leaves while the error page is on its way', async () => {
+    const isSlow = (request: { url: string }): boolean => request.url === '/slow';
+    const asked = pages.requests.filter(isSlow).length;
+    const leaving = httpRequest(`${junction.url('web')}/status/500`, { headers: { host: 'slowpage.test' }, agent: false });
+    leaving.on('error', () => {});
+    leaving.end();
+    await until(() => pages.requests.filter(isSlow).length > asked);
+    leaving.destroy();
+
+    const response = await send('slowpage', '/status/500');
+
+    assert.equal(response.status, 500);
+    assert.equal(response.body, 'Slow page.\n');
+    assert.doesNotMatch(junction.output(), /uncaught|unhandled/i);
   });
 
   it('serves error pages and normal answers one after the other on a kept-alive connection', async (t) => {

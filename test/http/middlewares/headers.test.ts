@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { WebSocket, WebSocketServer } from 'ws';
 import { get, rawRequest, statusOf } from '../../support/http.js';
 import { startJunction, type JunctionProcess } from '../../support/junction.js';
 import { withMiddlewares } from '../../support/middleware.js';
@@ -655,6 +656,44 @@ describe('headers', () => {
       assert.equal(response.headers['access-control-allow-origin'], '*');
       assert.equal(response.headers['x-frame-options'], undefined);
     });
+  });
+
+  it('edits the request of a WebSocket upgrade but leaves its 101 answer as the upstream sent it, as Traefik', async (t) => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    t.after(() => {
+      for (const socket of server.clients) socket.terminate();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    let upgradeHeaders: IncomingHttpHeaders = {};
+    server.on('connection', (socket, request) => {
+      upgradeHeaders = request.headers;
+      socket.on('message', (data) => socket.send(`echo: ${data.toString()}`));
+    });
+    const port = (server.address() as { port: number }).port;
+    const upstream = { url: `http://127.0.0.1:${port}` } as Upstream;
+    const { junction } = await withMiddlewares(
+      t,
+      'custom:\n  headers:\n    customRequestHeaders:\n      X-Upgrade-Seen: "yes"\n    customResponseHeaders:\n      X-Custom: "yes"\n    frameDeny: true',
+      ['custom'],
+      { upstream },
+    );
+
+    const client = new WebSocket(`ws://127.0.0.1:${junction.ports.web}/chat`);
+    t.after(() => client.terminate());
+    const answer = new Promise<IncomingMessage>((resolve) => client.once('upgrade', resolve));
+    await new Promise((resolve, reject) => {
+      client.once('open', resolve);
+      client.once('error', reject);
+    });
+    const reply = new Promise<string>((resolve) => client.once('message', (data) => resolve(data.toString())));
+    client.send('ping');
+
+    assert.equal(await reply, 'echo: ping');
+    assert.equal(upgradeHeaders['x-upgrade-seen'], 'yes');
+    const switching = await answer;
+    assert.equal(switching.headers['x-custom'], undefined);
+    assert.equal(switching.headers['x-frame-options'], undefined);
   });
 
   it('reloads a changed headers middleware', async (t) => {
