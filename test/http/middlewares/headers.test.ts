@@ -115,6 +115,14 @@ describe('headers', () => {
     assert.equal(upstream.lastRequest.headers.host, 'rewritten.test');
   });
 
+  it('keeps the client\'s Host when customRequestHeaders removes Host, as Go keeps Host apart from the headers', async (t) => {
+    const { junction, upstream } = await withMiddlewares(t, 'custom:\n  headers:\n    customRequestHeaders:\n      Host: ""', ['custom']);
+
+    await get(`${junction.url('web')}/`, { headers: { host: 'original.test' } });
+
+    assert.equal(upstream.lastRequest.headers.host, 'original.test');
+  });
+
   it('sends a non-ASCII custom header value as its UTF-8 bytes, as Go does', async (t) => {
     const { junction, upstream } = await withMiddlewares(t, 'custom:\n  headers:\n    customRequestHeaders:\n      X-Greeting: "héllo ☃"\n    customResponseHeaders:\n      X-Greeting: "héllo ☃"', ['custom']);
 

@@ -11,8 +11,13 @@ interface HeaderEdit {
   readonly value: string | undefined;
 }
 
-function compileEdits(headers: Readonly<Record<string, string>> | undefined): HeaderEdit[] {
-  return Object.entries(headers ?? {}).map(([name, value]) => ({ name: name.toLowerCase(), value: value === '' ? undefined : wireValue(value) }));
+function compileEdits(headers: Readonly<Record<string, string>> | undefined, isRequest: boolean): HeaderEdit[] {
+  return (
+    Object.entries(headers ?? {})
+      .map(([name, value]) => ({ name: name.toLowerCase(), value: value === '' ? undefined : wireValue(value) }))
+      // Go keeps the request's Host outside its header map, so removing a "Host" header changes nothing.
+      .filter((edit) => !(isRequest && edit.name === 'host' && edit.value === undefined))
+  );
 }
 
 /** Options Traefik v3 still accepts but no longer applies, with what replaces them. */
@@ -39,9 +44,9 @@ function warnIgnoredOptions(config: HeadersConfig, context: MiddlewareBuildConte
  * as Traefik's headers middleware: CORS and custom headers around unrolled/secure's checks.
  */
 export const headers: MiddlewareFactory<HeadersConfig> = (config, context) => {
-  const requestEdits = compileEdits(config.customRequestHeaders);
-  const responseEdits = compileEdits(config.customResponseHeaders);
-  const hasCustom = requestEdits.length > 0 || responseEdits.length > 0;
+  const requestEdits = compileEdits(config.customRequestHeaders, true);
+  const responseEdits = compileEdits(config.customResponseHeaders, false);
+  const hasCustom = Object.keys(config.customRequestHeaders ?? {}).length > 0 || Object.keys(config.customResponseHeaders ?? {}).length > 0;
   const hasCors = hasCorsOptions(config);
   const hasSecure = hasSecureOptions(config);
   // Traefik refuses a headers middleware that would do nothing.
