@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { RoutingRequest } from '../rules/routing-request.js';
 import type { Logger } from '../observability/logger.js';
 import { ClientClosedError, type DataPathError } from './errors.js';
@@ -18,6 +18,17 @@ export interface EntryPointInfo {
 export interface UpgradeRequest {
   readonly socket: Duplex;
   readonly head: Buffer;
+}
+
+/**
+ * How far one attempt to reach an upstream went, reported by the proxy to a middleware that may send the
+ * request again (retry): a failure before the request went out is a network error that is safe to retry.
+ */
+export interface UpstreamAttempt {
+  /** The exchange reached a server's proxy; an answer made before (a 401 from a middleware) is no network error. */
+  isProxyReached: boolean;
+  /** The request went out on a connection to the server. */
+  isRequestSent: boolean;
 }
 
 /**
@@ -44,6 +55,13 @@ export class Exchange {
   readonly nodeWriter: NodeResponseWriter;
   /** Where the response goes; response-side middlewares wrap it. */
   writer: ResponseWriter;
+  /**
+   * The request body to send upstream instead of streaming `request`: set by a middleware that read it first
+   * (buffering) or must be able to send it again (retry). Undefined on the usual path.
+   */
+  requestBody: Buffer | Readable | undefined = undefined;
+  /** Set by a middleware that may send the request again; the proxy reports into it how far each attempt went. */
+  upstreamAttempt: UpstreamAttempt | undefined = undefined;
 
   constructor(init: {
     request: IncomingMessage;

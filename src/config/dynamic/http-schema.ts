@@ -19,6 +19,7 @@ import { contentTypeSchema } from '../../http/middlewares/content-type/content-t
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
+import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -144,7 +145,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     rateLimit: anything(),
     redirectRegex: anything(),
     redirectScheme: redirectSchemeSchema,
-    retry: anything(),
+    retry: retrySchema,
     plugin: anything(),
   },
   'middleware',

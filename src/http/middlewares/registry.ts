@@ -5,6 +5,7 @@ import { contentType } from './content-type/content-type.js';
 import { errors } from './errors/errors.js';
 import { headers } from './headers/headers.js';
 import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
+import { retry } from './retry/retry.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
@@ -25,4 +26,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   redirectScheme,
   basicAuth,
   circuitBreaker,
+  retry,
 };

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { Exchange } from '../exchange.js';
+import type { Exchange, UpstreamAttempt } from '../exchange.js';
 import type { ResponseHeaders } from '../response-writer.js';
 import { ClientClosedError, InternalError, UpstreamConnectError, UpstreamTimeoutError, type DataPathError } from '../errors.js';
 import { canonicalHeaderName, headerTokens } from './header-names.js';
@@ -51,7 +51,8 @@ export function upstreamError(error: unknown, isClientGone: boolean): DataPathEr
   return new InternalError(message);
 }
 
-function hasBody(exchange: Exchange): boolean {
+/** Tells whether the client's request announces a body (a length other than 0, or chunks). */
+export function hasRequestBody(exchange: Exchange): boolean {
   const headers = exchange.request.headers;
   if (headers['transfer-encoding'] !== undefined) return true;
   const length = headers['content-length'];
@@ -138,6 +139,7 @@ function headerRecord(list: readonly string[]): ResponseHeaders {
  */
 class UpstreamCall implements Dispatcher.DispatchHandler {
   readonly #exchange: Exchange;
+  readonly #attempt: UpstreamAttempt | undefined;
   #abort: ((error?: Error) => void) | undefined;
   #resume: (() => void) | undefined;
   #isClientGone = false;
@@ -146,6 +148,15 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   constructor(exchange: Exchange) {
     this.#exchange = exchange;
+    this.#attempt = exchange.upstreamAttempt;
+  }
+
+  /** Stops watching the client once this call is over, when the exchange may make another (retry). */
+  #detach(): void {
+    if (this.#attempt === undefined) return;
+    const { response, upgrade } = this.#exchange;
+    if (upgrade !== undefined) upgrade.socket.off('close', this.clientGone);
+    else response.off('close', this.clientGone);
   }
 
   /** The client left: stop the upstream exchange and log 499 (nothing can be sent any more). */
@@ -160,6 +171,8 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onConnect(abort: (error?: Error) => void): void {
     this.#abort = abort;
+    // undici calls this on a connected socket, right before it writes the request.
+    if (this.#attempt !== undefined) this.#attempt.isRequestSent = true;
     if (this.#isClientGone) abort(new ClientClosedError('client closed the connection'));
   }
 
@@ -171,7 +184,8 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     if (exchange.isWriterWrapped) exchange.writer.writeHead(statusCode, headerRecord(list));
     else exchange.nodeWriter.writeHeadList(statusCode, list);
     // Event streams must reach the client at once, before the first event arrives.
-    if (contentType?.startsWith('text/event-stream') === true && exchange.response.headersSent === false) exchange.response.flushHeaders();
+    // Only once the head reached the client's response: a middleware may hold it back (buffering, retry).
+    if (contentType?.startsWith('text/event-stream') === true && exchange.nodeWriter.status !== 0 && exchange.response.headersSent === false) exchange.response.flushHeaders();
     return true;
   }
 
@@ -184,6 +198,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onComplete(trailers: string[] | null): void {
+    this.#detach();
     if (this.#isClientGone) return;
     const exchange = this.#exchange;
     if (trailers !== null && trailers.length > 0) {
@@ -195,6 +210,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
+    this.#detach();
     this.#exchange.fail(upstreamError(error, this.#isClientGone));
   }
 
@@ -212,6 +228,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
  */
 export function forward(exchange: Exchange, target: ForwardTarget): void {
   const { request } = exchange;
+  if (exchange.upstreamAttempt !== undefined) exchange.upstreamAttempt.isProxyReached = true;
   const call = new UpstreamCall(exchange);
   if (exchange.upgrade !== undefined) exchange.upgrade.socket.once('close', call.clientGone);
   else exchange.response.once('close', call.clientGone);
@@ -225,7 +242,7 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
       path: path + query,
       method: request.method as Dispatcher.HttpMethod,
       headers: upstreamHeaders(exchange, target),
-      body: !isUpgrade && hasBody(exchange) ? request : null,
+      body: isUpgrade ? null : (exchange.requestBody ?? (hasRequestBody(exchange) ? request : null)),
       headersTimeout: target.responseHeaderTimeoutMs,
       bodyTimeout: 0,
       upgrade: isUpgrade ? (request.headers.upgrade ?? 'websocket') : null,
