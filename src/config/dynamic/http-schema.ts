@@ -20,6 +20,7 @@ import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
+import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -142,7 +143,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     errors: errorsSchema,
     grpcWeb: anything(),
     passTLSClientCert: anything(),
-    rateLimit: anything(),
+    rateLimit: rateLimitSchema,
     redirectRegex: anything(),
     redirectScheme: redirectSchemeSchema,
     retry: retrySchema,

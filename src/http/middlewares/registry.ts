@@ -9,6 +9,7 @@ import { retry } from './retry/retry.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
+import { rateLimit } from './rate-limit/rate-limit.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -27,4 +28,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   basicAuth,
   circuitBreaker,
   retry,
+  rateLimit,
 };

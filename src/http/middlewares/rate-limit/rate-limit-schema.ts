@@ -1,0 +1,35 @@
+import { boolean, duration, list, number, object, string, withDefault, type Infer } from '../../../config/schema.js';
+import { sourceCriterionSchema } from '../source-criterion/source-criterion.js';
+
+const redisTls = object({
+  ca: string(),
+  cert: string(),
+  key: string(),
+  insecureSkipVerify: boolean(),
+});
+
+/** Traefik's `Redis` options of rateLimit (accepted, not supported yet). */
+const redisSchema = object({
+  endpoints: list(string()),
+  tls: redisTls,
+  username: string(),
+  password: string(),
+  db: number({ integer: true }),
+  poolSize: number({ integer: true }),
+  minIdleConns: number({ integer: true }),
+  maxActiveConns: number({ integer: true }),
+  readTimeout: duration(),
+  writeTimeout: duration(),
+  dialTimeout: duration(),
+});
+
+/** `rateLimit`: `average` requests per `period` (0: no limit), `burst` at once, per source. */
+export const rateLimitSchema = object({
+  average: withDefault(number({ integer: true }), 0),
+  period: withDefault(duration(), 1000),
+  burst: withDefault(number({ integer: true }), 1),
+  sourceCriterion: sourceCriterionSchema,
+  redis: redisSchema,
+});
+
+export type RateLimitConfig = Infer<typeof rateLimitSchema>;
