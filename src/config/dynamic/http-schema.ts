@@ -16,6 +16,7 @@ import {
 } from '../schema.js';
 import { basicAuthSchema } from '../../http/middlewares/basic-auth/basic-auth-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
+import { digestAuthSchema } from '../../http/middlewares/digest-auth/digest-auth-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
@@ -132,7 +133,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     ipAllowList: anything(),
     ipWhiteList: anything(),
     basicAuth: basicAuthSchema,
-    digestAuth: anything(),
+    digestAuth: digestAuthSchema,
     forwardAuth: anything(),
     inFlightReq: anything(),
     buffering: anything(),

@@ -2,6 +2,7 @@ import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
 import { addPrefix } from './add-prefix/add-prefix.js';
 import { basicAuth } from './basic-auth/basic-auth.js';
 import { contentType } from './content-type/content-type.js';
+import { digestAuth } from './digest-auth/digest-auth.js';
 import { errors } from './errors/errors.js';
 import { headers } from './headers/headers.js';
 import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
@@ -29,4 +30,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   circuitBreaker,
   retry,
   rateLimit,
+  digestAuth,
 };
