@@ -22,7 +22,6 @@ import { headersSchema } from '../../http/middlewares/headers/headers-schema.js'
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
-import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -137,7 +136,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     digestAuth: digestAuthSchema,
     forwardAuth: anything(),
     inFlightReq: anything(),
-    buffering: bufferingSchema,
+    buffering: anything(),
     circuitBreaker: circuitBreakerSchema,
     compress: anything(),
     contentType: contentTypeSchema,

@@ -7,7 +7,6 @@ import { errors } from './errors/errors.js';
 import { headers } from './headers/headers.js';
 import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import { retry } from './retry/retry.js';
-import { buffering } from './buffering/buffering.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
@@ -32,5 +31,4 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   retry,
   rateLimit,
   digestAuth,
-  buffering,
 };
