@@ -15,6 +15,7 @@ import {
   type Infer,
 } from '../schema.js';
 import { basicAuthSchema } from '../../http/middlewares/basic-auth/basic-auth-schema.js';
+import { compressSchema } from '../../http/middlewares/compress/compress-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { digestAuthSchema } from '../../http/middlewares/digest-auth/digest-auth-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
@@ -138,7 +139,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     inFlightReq: anything(),
     buffering: anything(),
     circuitBreaker: circuitBreakerSchema,
-    compress: anything(),
+    compress: compressSchema,
     contentType: contentTypeSchema,
     encodedCharacters: anything(),
     errors: errorsSchema,

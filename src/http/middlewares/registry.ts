@@ -1,6 +1,7 @@
 import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
 import { addPrefix } from './add-prefix/add-prefix.js';
 import { basicAuth } from './basic-auth/basic-auth.js';
+import { compress } from './compress/compress.js';
 import { contentType } from './content-type/content-type.js';
 import { digestAuth } from './digest-auth/digest-auth.js';
 import { errors } from './errors/errors.js';
@@ -31,4 +32,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   retry,
   rateLimit,
   digestAuth,
+  compress,
 };
