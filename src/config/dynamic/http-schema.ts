@@ -23,6 +23,7 @@ import { headersSchema } from '../../http/middlewares/headers/headers-schema.js'
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
+import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -136,7 +137,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     basicAuth: basicAuthSchema,
     digestAuth: digestAuthSchema,
     forwardAuth: anything(),
-    inFlightReq: anything(),
+    inFlightReq: inFlightReqSchema,
     buffering: anything(),
     circuitBreaker: circuitBreakerSchema,
     compress: compressSchema,

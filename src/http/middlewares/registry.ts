@@ -12,6 +12,7 @@ import type { MiddlewareFactory } from './middleware.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
+import { inFlightReq } from './in-flight-req/in-flight-req.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -33,4 +34,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   rateLimit,
   digestAuth,
   compress,
+  inFlightReq,
 };
