@@ -24,6 +24,7 @@ import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/cir
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
+import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -132,8 +133,8 @@ export const httpMiddlewareSchema = exactlyOneOf(
     replacePath: anything(),
     replacePathRegex: anything(),
     chain: chainSchema,
-    ipAllowList: anything(),
-    ipWhiteList: anything(),
+    ipAllowList: ipAllowListSchema,
+    ipWhiteList: ipWhiteListSchema,
     basicAuth: basicAuthSchema,
     digestAuth: digestAuthSchema,
     forwardAuth: anything(),

@@ -13,6 +13,7 @@ import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
 import { inFlightReq } from './in-flight-req/in-flight-req.js';
+import { ipAllowList, ipWhiteList } from './ip-allow-list/ip-allow-list.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -35,4 +36,6 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   digestAuth,
   compress,
   inFlightReq,
+  ipAllowList,
+  ipWhiteList,
 };
