@@ -22,6 +22,7 @@ import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
+import { pluginSchema } from '../../http/middlewares/plugin/plugin-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
@@ -151,7 +152,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     redirectRegex: anything(),
     redirectScheme: redirectSchemeSchema,
     retry: retrySchema,
-    plugin: anything(),
+    plugin: pluginSchema,
   },
   'middleware',
 );

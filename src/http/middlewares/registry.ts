@@ -9,6 +9,7 @@ import { headers } from './headers/headers.js';
 import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import { retry } from './retry/retry.js';
 import type { MiddlewareFactory } from './middleware.js';
+import { plugin } from './plugin/plugin.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
@@ -35,6 +36,7 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   rateLimit,
   digestAuth,
   compress,
+  plugin,
   inFlightReq,
   ipAllowList,
   ipWhiteList,
