@@ -1,6 +1,7 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
+import { loadLocalPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
@@ -24,10 +25,15 @@ export class DataPlane {
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
   #isTerminating = false;
+  /** Local plugins, once loaded; until then configurations wait in `#pending`. */
+  #plugins: PluginCatalog | undefined;
+  readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
+  #pending: MergedConfig | undefined;
 
   constructor(config: StaticConfig, log: Logger) {
     this.#log = log;
     this.#settings = runtimeSettings(config, () => this.#isTerminating);
+    this.#pluginsLoaded = this.#loadPlugins();
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
       if (address.protocol === 'udp') {
         log.warn('UDP entryPoints are not supported yet; not listening', { entryPointName: name });
@@ -51,8 +57,38 @@ export class DataPlane {
     }
   }
 
-  /** Binds every entryPoint; on failure closes those already bound and rejects. */
+  /**
+   * Loads the local plugins once, before anything is built with them: a build is synchronous, an import is
+   * not. Configurations that arrive meanwhile wait and are applied once the plugins are loaded.
+   */
+  #loadPlugins(): Promise<PluginCatalog> | undefined {
+    const settings = this.#settings.plugins;
+    const names = Object.keys(settings.local);
+    if (names.length === 0) {
+      this.#plugins = { declared: [], catalog: settings.catalog, modules: new Map(), failure: undefined };
+      return undefined;
+    }
+    const log = this.#log;
+    log.info('loading plugins', { plugins: names.join(', ') });
+    return loadLocalPlugins(settings, process.cwd())
+      .catch((error: unknown): PluginCatalog => ({ declared: names, catalog: settings.catalog, modules: new Map(), failure: (error as Error).message }))
+      .then((catalog) => {
+        if (catalog.failure !== undefined) log.error('plugins are disabled because an error has occurred', { error: catalog.failure });
+        else log.info('plugins loaded', { plugins: names.join(', ') });
+        this.#plugins = catalog;
+        const pending = this.#pending;
+        this.#pending = undefined;
+        if (pending !== undefined) this.apply(pending);
+        return catalog;
+      });
+  }
+
+  /** Binds every entryPoint once the plugins are loaded; on failure closes those already bound and rejects. */
   async listen(): Promise<void> {
+    const plugins = await this.#pluginsLoaded;
+    if (plugins?.failure !== undefined && this.#settings.plugins.abortOnFailure) {
+      throw new Error(`plugin: failed to create plugin builder: ${plugins.failure}`);
+    }
     try {
       await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.listen()));
     } catch (error) {
@@ -64,7 +100,11 @@ export class DataPlane {
 
   /** Compiles a configuration and swaps it in; returns the faults found while compiling. */
   apply(merged: MergedConfig): readonly ConfigError[] {
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log });
+    if (this.#plugins === undefined) {
+      this.#pending = merged;
+      return [];
+    }
+    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins });
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);

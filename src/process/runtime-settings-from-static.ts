@@ -16,6 +16,11 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
     ping: config.ping === undefined ? undefined : { terminatingStatusCode: config.ping.terminatingStatusCode },
     workers: workerCount(config.workers),
     isTerminating,
+    plugins: {
+      local: Object.fromEntries(Object.entries(config.experimental?.localPlugins ?? {}).map(([name, plugin]) => [name, { moduleName: plugin.moduleName }])),
+      catalog: Object.keys(config.experimental?.plugins ?? {}),
+      abortOnFailure: config.experimental?.abortOnPluginFailure ?? false,
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import { ConfigError, configPath, joinPath, nearestName, quote } from '../config
 import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
 import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
+import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
 import { loadBalancer } from '../http/services/load-balancer/load-balancer.js';
 import type { ServiceBuildContext, UpstreamTransport } from '../http/services/service.js';
@@ -35,6 +36,8 @@ export interface BuildDependencies {
   /** Stateful pieces kept across reloads; a build without one (validation only) gets fresh state. */
   readonly state?: StateRegistry;
   readonly log: Logger;
+  /** Local plugins loaded by the process that serves; without them (validation only) names are checked, nothing runs. */
+  readonly plugins?: PluginCatalog;
 }
 
 type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -226,6 +229,7 @@ class RuntimeBuilder {
       workers: this.#settings.workers,
       state: (name, create) => this.#state.acquire(`${routerName}\0${qualifiedName}\0${name}\0${definition}`, create, this.#usedState),
       service: (reference) => this.#service(qualify(reference, item.provider), 'service'),
+      plugins: this.#dependencies.plugins ?? declaredPlugins(this.#settings.plugins),
     };
     try {
       if (factory === undefined) throw new ConfigError('', `middleware type ${quote(item.config.kind)} is not supported yet`);

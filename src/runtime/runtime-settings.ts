@@ -9,6 +9,16 @@ export interface EntryPointSettings {
   readonly middlewares: readonly string[];
 }
 
+/** Plugins the static configuration declares (`experimental`), for the `plugin` middleware. */
+export interface PluginSettings {
+  /** `experimental.localPlugins`: plugin name to module name, loaded from `./plugins-local/`. */
+  readonly local: Readonly<Record<string, { readonly moduleName: string }>>;
+  /** Names in `experimental.plugins`: catalog plugins, which Junction does not download. */
+  readonly catalog: readonly string[];
+  /** `experimental.abortOnPluginFailure`: a plugin that fails to load stops the start. */
+  readonly abortOnFailure: boolean;
+}
+
 /** The static settings the runtime builder needs; everything else about listeners lives in the entrypoints. */
 export interface RuntimeSettings {
   readonly entryPoints: readonly EntryPointSettings[];
@@ -20,5 +30,6 @@ export interface RuntimeSettings {
   readonly workers: number;
   /** True once shutdown began: `ping@internal` answers `terminatingStatusCode`. */
   readonly isTerminating: () => boolean;
+  readonly plugins: PluginSettings;
 }
 

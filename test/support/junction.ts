@@ -43,6 +43,8 @@ export interface StartJunctionOptions {
   readonly args?: readonly string[];
   /** Output that tells the instance is ready (default: the first configuration applied; with workers: all listening). */
   readonly readyPattern?: RegExp;
+  /** Fills the working directory (`./plugins-local/`, ...) before Junction starts in it. */
+  readonly prepare?: (dir: string) => Promise<void>;
 }
 
 /** Default static configuration: entryPoint web, ping on traefik, the file provider, no throttle. */
@@ -89,6 +91,7 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
     await rename(temporary, dynamicFile);
   };
   if (options.dynamic !== undefined) await writeDynamic(options.dynamic);
+  await options.prepare?.(dir);
 
   const child = spawn(process.execPath, [junctionBin, `--configFile=${staticFile}`, ...(options.args ?? [])], {
     cwd: dir,

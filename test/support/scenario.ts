@@ -97,6 +97,8 @@ export interface StartScenarioOptions {
   readonly values?: Readonly<Record<string, string | number>>;
   /** Answers of a backend other than the whoami echo (delays, held requests). */
   readonly handlers?: Readonly<Record<string, UpstreamHandler>>;
+  /** Fills Junction's working directory (`./plugins-local/`, ...) before it starts. */
+  readonly prepare?: (dir: string) => Promise<void>;
 }
 
 /**
@@ -119,7 +121,13 @@ export async function startScenario(t: TestContext | undefined, name: string, op
       const handler = options.handlers?.[backendName];
       backends.set(backendName, await startUpstream(undefined, { name: backendName, ...(handler !== undefined ? { handler } : {}) }));
     }
-    junction = await startJunction(undefined, { static: staticText, dynamic: renderBackends(dynamicText, backends), dynamicFileName: 'dynamic.yaml', values: options.values ?? {} });
+    junction = await startJunction(undefined, {
+      static: staticText,
+      dynamic: renderBackends(dynamicText, backends),
+      dynamicFileName: 'dynamic.yaml',
+      values: options.values ?? {},
+      ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
+    });
   } catch (error) {
     await closeBackends();
     throw error;

@@ -103,5 +103,8 @@ export function validateStaticConfig(config: StaticConfig): { errors: ConfigErro
   }
 
   if (config.core.defaultRuleSyntax === 'v2') warnings.push('core.defaultRuleSyntax: the v2 rule syntax is deprecated; use v3');
+  for (const name of Object.keys(config.experimental?.plugins ?? {})) {
+    warnings.push(`${configPath('experimental', 'plugins', name)}: downloading plugins from the catalog is not supported; put the plugin in ./plugins-local/ and declare it in experimental.localPlugins`);
+  }
   return { errors, warnings };
 }

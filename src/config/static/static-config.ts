@@ -236,6 +236,37 @@ const ping = section({
   terminatingStatusCode: withDefault(number({ integer: true, min: 100, max: 599 }), 503),
 });
 
+const pluginSettings = struct({
+  envs: withDefault(listOf(string()), []),
+  mounts: withDefault(listOf(string()), []),
+  useUnsafe: withDefault(bool(), false),
+});
+
+/** `experimental.plugins.<name>`: a plugin from Traefik's catalog. Accepted; Junction does not download plugins. */
+const catalogPlugin = struct({
+  moduleName: required(string()),
+  version: string(),
+  hash: string(),
+  settings: pluginSettings,
+});
+
+/** `experimental.localPlugins.<name>`: a plugin loaded from `./plugins-local/`. */
+const localPlugin = struct({
+  moduleName: required(string()),
+  settings: pluginSettings,
+});
+
+const experimental = struct({
+  plugins: withDefault(mapOf(catalogPlugin), {}),
+  localPlugins: withDefault(mapOf(localPlugin), {}),
+  abortOnPluginFailure: withDefault(bool(), false),
+  fastProxy: opaque(),
+  otlpLogs: opaque({ isSection: false }),
+  knative: opaque({ isSection: false }),
+  kubernetesIngressNGINX: opaque({ isSection: false }),
+  kubernetesGateway: opaque({ isSection: false }),
+});
+
 /** Log levels, from the most to the least verbose. */
 export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL', 'PANIC'] as const;
 
@@ -288,7 +319,7 @@ export const staticConfigSchema = struct({
   tracing: opaque(),
   hostResolver: opaque(),
   certificatesResolvers: opaque({ isSection: false }),
-  experimental: opaque({ isSection: false }),
+  experimental,
   core: withDefault(core, defaultsOf(core)),
   spiffe: opaque({ isSection: false }),
   ocsp: opaque(),

@@ -1,5 +1,6 @@
 import type { Logger } from '../../observability/logger.js';
 import type { Handler, Middleware } from '../exchange.js';
+import type { PluginCatalog } from './plugin/plugin-catalog.js';
 
 /** What a middleware factory knows besides its own configuration. */
 export interface MiddlewareBuildContext {
@@ -17,6 +18,8 @@ export interface MiddlewareBuildContext {
   state<T>(name: string, create: () => T): T;
   /** Returns the handler of a service, resolved from the middleware's provider. Throws ConfigError. */
   service(reference: string): Handler;
+  /** Local plugins of this process, for the `plugin` middleware. */
+  readonly plugins: PluginCatalog;
 }
 
 /** Validates and precomputes at build time, then returns the request-time wrapper. Throws ConfigError with paths relative to the middleware's options. */
