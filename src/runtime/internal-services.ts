@@ -16,9 +16,10 @@ export const internalServices: ReadonlyMap<string, (settings: RuntimeSettings) =
   ],
   [
     'noop@internal',
+    // Traefik's noop answers 418 with no body: whatever reaches it was meant to be answered earlier.
     (): Handler =>
       function noop(exchange) {
-        exchange.reply(200);
+        exchange.reply(418);
       },
   ],
 ]);

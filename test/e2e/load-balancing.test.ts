@@ -109,6 +109,25 @@ http:
     assert.equal(upstream.lastRequest.url, '/users');
   });
 
+  it('accepts a server port Go parses but no socket can use, and answers 502 for it, as Traefik', async (t) => {
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    broken: { rule: "Host(\`broken.test\`)", service: broken }
+  services:
+    broken:
+      loadBalancer:
+        servers: [{ url: "http://127.0.0.1:8989474" }]
+`,
+    });
+
+    const response = await get(`${junction.url('web')}/`, { headers: { host: 'broken.test' } });
+
+    assert.equal(response.status, 502);
+    assert.equal(response.body, 'Bad Gateway');
+  });
+
   it('serves ping@internal and noop@internal', async (t) => {
     const junction = await startJunction(t, {
       dynamic: `
@@ -125,7 +144,7 @@ http:
     const builtin = await get(`${junction.url('traefik')}/ping`);
     assert.equal(builtin.body, 'OK');
     const noop = await get(`${junction.url('web')}/noop`);
-    assert.equal(noop.status, 200);
+    assert.equal(noop.status, 418);
     assert.equal(noop.body, '');
   });
 });

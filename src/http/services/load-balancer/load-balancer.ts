@@ -3,6 +3,7 @@ import { ConfigError, configPath, quote } from '../../../config/errors.js';
 import { NoHealthyServerError } from '../../errors.js';
 import { forward, type ForwardTarget } from '../../proxy/forward.js';
 import type { ServiceFactory } from '../service.js';
+import { parseServerUrl, unreachableDispatcher } from './server-url.js';
 import { WeightedRoundRobin } from './weighted-round-robin.js';
 
 /** Options this build does not apply yet; refusing them beats pretending. */
@@ -16,11 +17,11 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
   if (config.strategy !== 'wrr') throw new ConfigError('strategy', `strategy ${quote(config.strategy)} is not supported yet; use "wrr"`);
 
   const targets = (config.servers ?? []).map((server, index) => {
-    const url = new URL(server.url);
+    const { url, isPortInvalid } = parseServerUrl(server.url)!;
     if (url.protocol === 'h2c:') throw new ConfigError(configPath('servers', index, 'url'), 'h2c servers are not supported yet');
     const transport = context.transport(url.origin, config.serversTransport);
     const target: ForwardTarget = {
-      dispatcher: transport.dispatcher,
+      dispatcher: isPortInvalid ? unreachableDispatcher(server.url) : transport.dispatcher,
       authority: url.host,
       basePath: url.pathname,
       passHostHeader: config.passHostHeader,
