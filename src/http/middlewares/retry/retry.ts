@@ -126,7 +126,10 @@ class RetryRun {
         if (isClientGone(exchange)) exchange.fail(new ClientClosedError(error.message));
         else exchange.reply(500, 'Internal Server Error\n');
       },
-    );
+    ).catch((error: Error) => {
+      exchange.log.error('request failed', { error: error.message, routerName: exchange.routerName });
+      exchange.response.destroy();
+    });
   }
 
   #isTimedOut(): boolean {
@@ -175,11 +178,7 @@ class RetryRun {
       exchange.upstreamAttempt = probe;
       exchange.writer = new AttemptWriter(this.#snapshot.writer, this, probe);
     }
-    if (this.#attempt === 1) {
-      this.#next(exchange);
-      return;
-    }
-    // Later attempts run from a timer, outside the entryPoint's guard.
+    // Attempts after a body read or a wait run outside the entryPoint's guard.
     try {
       this.#next(exchange);
     } catch (error) {
