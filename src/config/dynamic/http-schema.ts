@@ -26,6 +26,7 @@ import { pluginSchema } from '../../http/middlewares/plugin/plugin-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
+import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -140,7 +141,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     digestAuth: digestAuthSchema,
     forwardAuth: anything(),
     inFlightReq: inFlightReqSchema,
-    buffering: anything(),
+    buffering: bufferingSchema,
     circuitBreaker: circuitBreakerSchema,
     compress: compressSchema,
     contentType: contentTypeSchema,

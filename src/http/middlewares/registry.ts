@@ -8,6 +8,7 @@ import { errors } from './errors/errors.js';
 import { headers } from './headers/headers.js';
 import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import { retry } from './retry/retry.js';
+import { buffering } from './buffering/buffering.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { plugin } from './plugin/plugin.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
@@ -40,4 +41,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   inFlightReq,
   ipAllowList,
   ipWhiteList,
+  buffering,
 };
