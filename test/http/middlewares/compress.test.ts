@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { WebSocket, WebSocketServer } from 'ws';
 import * as zlib from 'node:zlib';
 import { brotliDecompressSync, createGunzip, gunzipSync } from 'node:zlib';
 import { startJunction, type JunctionProcess } from '../../support/junction.js';
@@ -547,6 +548,36 @@ http:
 
     assert.equal(response.status, 502);
     assert.deepEqual(values(response, 'vary'), ['Accept-Encoding']);
+  });
+
+  it('passes a WebSocket upgrade through, whatever the client accepts', async (t) => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    t.after(() => {
+      for (const socket of server.clients) socket.terminate();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    server.on('connection', (socket) => socket.on('message', (data) => socket.send(`echo: ${data.toString()}`)));
+    const port = (server.address() as { port: number }).port;
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers: { app: { rule: "PathPrefix(\`/\`)", middlewares: [gz], service: app } }
+  middlewares: { gz: { compress: {} } }
+  services: { app: { loadBalancer: { servers: [{ url: "http://127.0.0.1:${port}" }] } } }
+`,
+    });
+
+    const client = new WebSocket(`ws://127.0.0.1:${junction.ports.web}/chat`, { headers: { 'accept-encoding': 'gzip, br' }, perMessageDeflate: false });
+    t.after(() => client.terminate());
+    await new Promise((resolve, reject) => {
+      client.once('open', resolve);
+      client.once('error', reject);
+    });
+    const reply = new Promise<string>((resolve) => client.once('message', (data) => resolve(data.toString())));
+    client.send('ping');
+
+    assert.equal(await reply, 'echo: ping');
   });
 
   it('compresses a large body with backpressure to a slow client', async (t) => {
