@@ -27,6 +27,11 @@ import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-sc
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
 import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
+import { addPrefixSchema } from '../../http/middlewares/add-prefix/add-prefix-schema.js';
+import { stripPrefixSchema } from '../../http/middlewares/strip-prefix/strip-prefix-schema.js';
+import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-regex/strip-prefix-regex-schema.js';
+import { replacePathSchema } from '../../http/middlewares/replace-path/replace-path-schema.js';
+import { replacePathRegexSchema } from '../../http/middlewares/replace-path-regex/replace-path-regex-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -106,17 +111,6 @@ export const httpServiceSchema = exactlyOneOf(
   'service',
 );
 
-const stripPrefixSchema = object({
-  prefixes: list(string()),
-  forceSlash: boolean(),
-});
-
-const addPrefixSchema = object({
-  prefix: required(
-    string((value) => (value.startsWith('/') ? undefined : `prefix ${quote(value)} must start with "/"`)),
-  ),
-});
-
 const redirectSchemeSchema = object({
   scheme: required(string((value) => (value === '' ? 'must not be empty' : undefined))),
   port: string(),
@@ -131,9 +125,9 @@ export const httpMiddlewareSchema = exactlyOneOf(
     addPrefix: addPrefixSchema,
     stripPrefix: stripPrefixSchema,
     headers: headersSchema,
-    stripPrefixRegex: anything(),
-    replacePath: anything(),
-    replacePathRegex: anything(),
+    stripPrefixRegex: stripPrefixRegexSchema,
+    replacePath: replacePathSchema,
+    replacePathRegex: replacePathRegexSchema,
     chain: chainSchema,
     ipAllowList: ipAllowListSchema,
     ipWhiteList: ipWhiteListSchema,
@@ -192,8 +186,6 @@ export type HttpRouterConfig = Infer<typeof httpRouterSchema>;
 export type LoadBalancerConfig = Infer<typeof loadBalancerSchema>;
 export type HttpServiceConfig = Infer<typeof httpServiceSchema>;
 export type HttpMiddlewareConfig = Infer<typeof httpMiddlewareSchema>;
-export type StripPrefixConfig = Infer<typeof stripPrefixSchema>;
-export type AddPrefixConfig = Infer<typeof addPrefixSchema>;
 export type RedirectSchemeConfig = Infer<typeof redirectSchemeSchema>;
 export type ChainConfig = Infer<typeof chainSchema>;
 export type ServersTransportConfig = Infer<typeof serversTransportSchema>;

@@ -16,6 +16,9 @@ import { stripPrefix } from './strip-prefix/strip-prefix.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
 import { inFlightReq } from './in-flight-req/in-flight-req.js';
 import { ipAllowList, ipWhiteList } from './ip-allow-list/ip-allow-list.js';
+import { stripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.js';
+import { replacePath } from './replace-path/replace-path.js';
+import { replacePathRegex } from './replace-path-regex/replace-path-regex.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -27,6 +30,9 @@ type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: 
 export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareFactory<ConfigOf<K>> } = {
   addPrefix,
   stripPrefix,
+  stripPrefixRegex,
+  replacePath,
+  replacePathRegex,
   headers,
   contentType,
   errors,
