@@ -32,6 +32,8 @@ import { stripPrefixSchema } from '../../http/middlewares/strip-prefix/strip-pre
 import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-regex/strip-prefix-regex-schema.js';
 import { replacePathSchema } from '../../http/middlewares/replace-path/replace-path-schema.js';
 import { replacePathRegexSchema } from '../../http/middlewares/replace-path-regex/replace-path-regex-schema.js';
+import { redirectRegexSchema } from '../../http/middlewares/redirect-regex/redirect-regex-schema.js';
+import { redirectSchemeSchema } from '../../http/middlewares/redirect-scheme/redirect-scheme-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -111,12 +113,6 @@ export const httpServiceSchema = exactlyOneOf(
   'service',
 );
 
-const redirectSchemeSchema = object({
-  scheme: required(string((value) => (value === '' ? 'must not be empty' : undefined))),
-  port: string(),
-  permanent: boolean(),
-});
-
 const chainSchema = object({ middlewares: required(list(string())) });
 
 /** Middleware kinds Traefik knows; the ones Junction builds have a schema, the others are kept as given. */
@@ -144,7 +140,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     grpcWeb: anything(),
     passTLSClientCert: anything(),
     rateLimit: rateLimitSchema,
-    redirectRegex: anything(),
+    redirectRegex: redirectRegexSchema,
     redirectScheme: redirectSchemeSchema,
     retry: retrySchema,
     plugin: pluginSchema,
@@ -186,7 +182,6 @@ export type HttpRouterConfig = Infer<typeof httpRouterSchema>;
 export type LoadBalancerConfig = Infer<typeof loadBalancerSchema>;
 export type HttpServiceConfig = Infer<typeof httpServiceSchema>;
 export type HttpMiddlewareConfig = Infer<typeof httpMiddlewareSchema>;
-export type RedirectSchemeConfig = Infer<typeof redirectSchemeSchema>;
 export type ChainConfig = Infer<typeof chainSchema>;
 export type ServersTransportConfig = Infer<typeof serversTransportSchema>;
 export type HttpConfig = Infer<typeof httpSchema>;

@@ -19,6 +19,7 @@ import { ipAllowList, ipWhiteList } from './ip-allow-list/ip-allow-list.js';
 import { stripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.js';
 import { replacePath } from './replace-path/replace-path.js';
 import { replacePathRegex } from './replace-path-regex/replace-path-regex.js';
+import { redirectRegex } from './redirect-regex/redirect-regex.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -37,6 +38,7 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   contentType,
   errors,
   redirectScheme,
+  redirectRegex,
   basicAuth,
   circuitBreaker,
   retry,
