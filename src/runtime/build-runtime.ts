@@ -124,7 +124,8 @@ class RuntimeBuilder {
     const serviceName = qualify(config.service, provider);
     const service = this.#service(serviceName, joinPath(path, 'service'));
 
-    for (const entryPoint of entryPoints) {
+    // Every entryPoint's chain is built before any is registered: a broken one leaves the router out everywhere.
+    const routes = entryPoints.map((entryPoint) => {
       const chain = [...this.#entryPointMiddlewares(entryPoint, path, qualifiedName), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
       const handler: Handler = function router(exchange) {
@@ -132,8 +133,9 @@ class RuntimeBuilder {
         exchange.serviceName = serviceName;
         inner(exchange);
       };
-      routesByEntryPoint.get(entryPoint)!.push({ name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler });
-    }
+      return { entryPoint, route: { name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler } };
+    });
+    for (const { entryPoint, route } of routes) routesByEntryPoint.get(entryPoint)!.push(route);
   }
 
   /** Explains a reference to nothing: a declared-but-broken item, or a name with a likely typo. */
