@@ -1,4 +1,5 @@
-import { formatConfigErrors, type ConfigError } from '../config/errors.js';
+import { ConfigError, formatConfigErrors } from '../config/errors.js';
+import { loadPluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { StaticConfig } from '../config/static/static-config.js';
 import { runtimeSettings } from '../process/runtime-settings-from-static.js';
 import { silentLogger } from '../observability/logger.js';
@@ -22,11 +23,14 @@ export async function checkDynamic(config: StaticConfig): Promise<{ errors: Conf
     snapshots.set('file', decodeSnapshot(snapshot));
   }
   const { merged, errors } = mergeSnapshots(snapshots);
+  const settings = runtimeSettings(config, () => false);
+  const plugins = await loadPluginCatalog(settings.plugins, process.cwd());
+  const pluginErrors = plugins.failure === undefined ? [] : [new ConfigError('experimental.localPlugins', `plugins are disabled: ${plugins.failure}`)];
   const pools = new UpstreamPools();
   try {
-    const runtime = buildRuntime(merged, runtimeSettings(config, () => false), { pools, log: silentLogger });
+    const runtime = buildRuntime(merged, settings, { pools, log: silentLogger, plugins });
     const routers = new Set([...runtime.enabledRouters.values()].flat().filter((name) => !name.endsWith('@internal')));
-    return { errors: [...errors, ...runtime.errors], routers: routers.size };
+    return { errors: [...pluginErrors, ...errors, ...runtime.errors], routers: routers.size };
   } finally {
     await pools.close();
   }

@@ -1,7 +1,7 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
-import { loadLocalPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
+import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
@@ -70,8 +70,7 @@ export class DataPlane {
     }
     const log = this.#log;
     log.info('loading plugins', { plugins: names.join(', ') });
-    return loadLocalPlugins(settings, process.cwd())
-      .catch((error: unknown): PluginCatalog => ({ declared: names, catalog: settings.catalog, modules: new Map(), failure: (error as Error).message }))
+    return loadPluginCatalog(settings, process.cwd())
       .then((catalog) => {
         if (catalog.failure !== undefined) log.error('plugins are disabled because an error has occurred', { error: catalog.failure });
         else log.info('plugins loaded', { plugins: names.join(', ') });

@@ -4,6 +4,8 @@ import { Logger, silentLogger } from '../observability/logger.js';
 import { buildRuntime } from '../runtime/build-runtime.js';
 import { deserializeMergedConfig, serializeMergedConfig, type MergedConfig, type SerializedMergedConfig } from '../runtime/merged-config.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
+import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
+import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
@@ -29,6 +31,9 @@ export class Primary {
   readonly #log: Logger;
   readonly #count: number;
   readonly #control: ControlPlane;
+  readonly #settings: RuntimeSettings;
+  /** Local plugins, loaded here too so that validation sees what the workers will run. */
+  #plugins: PluginCatalog | undefined;
   readonly #startedAt = new Map<Worker, number>();
   readonly #started = new Set<Worker>();
   #isStopping = false;
@@ -38,10 +43,11 @@ export class Primary {
     this.#log = log;
     this.#count = count;
     const settings = runtimeSettings(config, () => false);
+    this.#settings = settings;
     this.#control = new ControlPlane(config, log, (merged) => {
       // Compiled here only to find the faults; workers compile again to serve, and stay quiet about them.
       const pools = new UpstreamPools();
-      const { errors } = buildRuntime(merged, settings, { pools, log: silentLogger });
+      const { errors } = buildRuntime(merged, settings, { pools, log: silentLogger, ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}) });
       void pools.close();
       this.#broadcast({ type: 'config', merged: serializeMergedConfig(merged) });
       return errors;
@@ -53,6 +59,7 @@ export class Primary {
     // Every worker accepts on the shared sockets itself; the kernel spreads connections among them.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ args: [] });
+    this.#plugins = await loadPluginCatalog(this.#settings.plugins, process.cwd());
     const ready = Array.from({ length: this.#count }, () => this.#fork());
     this.#control.start();
     await Promise.all(ready);

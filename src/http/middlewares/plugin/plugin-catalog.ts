@@ -162,3 +162,12 @@ export async function loadLocalPlugins(settings: PluginSettings, workingDirector
   if (problems.length > 0) return disabled(problems);
   return { declared, catalog: settings.catalog, modules, failure: undefined };
 }
+
+/** Loads the local plugins declared in `settings`; a failure is kept in the catalog (plugins disabled), never thrown. */
+export async function loadPluginCatalog(settings: PluginSettings, workingDirectory: string): Promise<PluginCatalog> {
+  const names = Object.keys(settings.local);
+  if (names.length === 0) return { declared: [], catalog: settings.catalog, modules: new Map(), failure: undefined };
+  return loadLocalPlugins(settings, workingDirectory).catch(
+    (error: unknown): PluginCatalog => ({ declared: names, catalog: settings.catalog, modules: new Map(), failure: (error as Error).message }),
+  );
+}
