@@ -1,7 +1,8 @@
-import { boolean, object, string, type Infer } from '../../../config/schema.js';
+import { boolean, object, required, string, type Infer } from '../../../config/schema.js';
 
 export const redirectRegexSchema = object({
-  regex: string(),
+  // Required by Traefik's documentation; any expression is taken, the empty one included, as its code does.
+  regex: required(string()),
   replacement: string(),
   permanent: boolean(),
 });

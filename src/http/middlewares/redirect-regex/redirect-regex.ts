@@ -16,7 +16,7 @@ function requestUrl(exchange: Exchange): string {
 export const redirectRegex: MiddlewareFactory<RedirectRegexConfig> = (config) => {
   // Unlike the path middlewares, the expression and replacement are taken as written, without trimming.
   const redirect = compileRedirect({
-    expression: compileOption(config.regex ?? '', 'regex'),
+    expression: compileOption(config.regex, 'regex'),
     replacement: config.replacement ?? '',
     permanent: config.permanent === true,
     clientUrl: requestUrl,

@@ -1,7 +1,8 @@
-import { object, string, type Infer } from '../../../config/schema.js';
+import { object, required, string, type Infer } from '../../../config/schema.js';
 
 export const replacePathRegexSchema = object({
-  regex: string(),
+  // Required by Traefik's documentation; any expression is taken, the empty one included, as its code does.
+  regex: required(string()),
   replacement: string(),
 });
 

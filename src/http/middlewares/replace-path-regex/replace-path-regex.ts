@@ -11,7 +11,7 @@ import type { ReplacePathRegexConfig } from './replace-path-regex-schema.js';
  * matches, and keeps the original in X-Replaced-Path, as Traefik does.
  */
 export const replacePathRegex: MiddlewareFactory<ReplacePathRegexConfig> = (config, context) => {
-  const expression = compileOption(trimSpace(config.regex ?? ''), 'regex');
+  const expression = compileOption(trimSpace(config.regex), 'regex');
   const replace = expression.replacer(trimSpace(config.replacement ?? ''));
 
   return (next) =>
