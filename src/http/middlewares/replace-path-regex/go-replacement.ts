@@ -22,14 +22,14 @@ export class GoRegexp {
     this.#subexpNames = translated.subexpNames;
   }
 
-  /** Go's `MatchString`. */
+  /** Tells whether the expression matches anywhere in the input (Go's `MatchString`). */
   matches(input: string): boolean {
     const text = decodeUtf8(input);
     this.#regexp.lastIndex = 0;
     return this.#regexp.test(text.text);
   }
 
-  /** Go's `FindString`, or undefined when nothing matches. */
+  /** Returns the leftmost match (Go's `FindString`), or undefined when nothing matches. */
   find(input: string): string | undefined {
     const text = decodeUtf8(input);
     this.#regexp.lastIndex = 0;
@@ -97,7 +97,6 @@ const identity = (index: number): number => index;
 
 /** Decodes UTF-8 as Go's `utf8.DecodeRune` does: an invalid or truncated sequence yields U+FFFD for one byte. */
 export function decodeUtf8(bytes: string): DecodedText {
-  // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(bytes)) return { text: bytes, byteOffset: identity };
   let text = '';
   const offsets: number[] = [];

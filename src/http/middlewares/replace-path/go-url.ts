@@ -18,7 +18,6 @@ export class GoUrlError extends Error {
 
 /** Returns the UTF-8 bytes of a text as a byte string. */
 export function utf8Bytes(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
 }
 
@@ -126,7 +125,7 @@ function isValidEncoded(text: string, mode: Mode): boolean {
   return true;
 }
 
-/** Go's `url.PathUnescape`; throws GoUrlError on a malformed escape. */
+/** Decodes an escaped path as Go's `url.PathUnescape`; throws GoUrlError on a malformed escape. */
 export function unescapePath(escaped: string): string {
   return unescape(escaped, 'path');
 }
@@ -140,13 +139,13 @@ export interface GoUrlPath {
   readonly rawPath: string;
 }
 
-/** Go's `URL.setPath`: decodes an escaped path and keeps its encoding only when it is not the default one. */
+/** Splits an escaped path as Go's `URL.setPath`: decoded, with its encoding kept only when not the default one. */
 export function setPath(escaped: string): GoUrlPath {
   const path = unescape(escaped, 'path');
   return { path, rawPath: escape(path, 'path') === escaped ? '' : escaped };
 }
 
-/** Go's `URL.EscapedPath`: the raw path when it is a valid encoding of the path, else the default encoding. */
+/** Returns Go's `URL.EscapedPath`: the raw path when it is a valid encoding of the path, else the default encoding. */
 export function escapedPath(url: GoUrlPath): string {
   if (url.rawPath !== '' && isValidEncoded(url.rawPath, 'path')) {
     try {
@@ -159,12 +158,12 @@ export function escapedPath(url: GoUrlPath): string {
   return escape(url.path, 'path');
 }
 
-/** The path part of Go's `URL.RequestURI` (an empty path is `/`). */
+/** Returns the path part of Go's `URL.RequestURI` (an empty path is `/`). */
 export function requestUriPath(url: GoUrlPath): string {
   return escapedPath(url) || '/';
 }
 
-/** Go's `URL.JoinPath()` without elements: the escaped path cleaned of `.`, `..` and `//`, one trailing slash kept. */
+/** Cleans a path as Go's `URL.JoinPath()` without elements: `.`, `..` and `//` out of the escaped path, one trailing slash kept. */
 export function joinPath(url: GoUrlPath): GoUrlPath {
   const first = escapedPath(url);
   const isRelative = !first.startsWith('/');
@@ -174,7 +173,7 @@ export function joinPath(url: GoUrlPath): GoUrlPath {
   return setPath(joined);
 }
 
-/** Go's `path.Clean`. */
+/** Cleans a slash-separated path as Go's `path.Clean`. */
 export function cleanPath(path: string): string {
   if (path === '') return '.';
   const isRooted = path.startsWith('/');
@@ -211,7 +210,7 @@ export interface GoUrl {
   readonly rawFragment: string;
 }
 
-/** Go's `url.Parse`; throws GoUrlError where Go returns an error. */
+/** Parses a URL as Go's `url.Parse`; throws GoUrlError where Go returns an error. */
 export function parseUrl(raw: string): GoUrl {
   const hash = raw.indexOf('#');
   const beforeFragment = hash === -1 ? raw : raw.slice(0, hash);
@@ -224,7 +223,6 @@ export function parseUrl(raw: string): GoUrl {
 }
 
 function parseWithoutFragment(raw: string): GoUrl {
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(raw)) throw new GoUrlError('net/url: invalid control character in URL');
   const empty: GoUrl = {
     scheme: '',
@@ -353,7 +351,7 @@ function escapedFragment(url: GoUrl): string {
   return escape(url.fragment, 'fragment');
 }
 
-/** Go's `URL.String`. */
+/** Formats a URL as Go's `URL.String`. */
 export function formatUrl(url: GoUrl): string {
   let out = '';
   if (url.scheme !== '') out += `${url.scheme}:`;
