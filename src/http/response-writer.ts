@@ -1,4 +1,5 @@
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { canonicalHeaderName } from './proxy/header-names.js';
 import type { DataPathError } from './errors.js';
 
 /** Response headers keyed by lowercase name; writers and hooks may edit them before they are sent. */
@@ -94,7 +95,16 @@ export class NodeResponseWriter implements ResponseWriter {
       this.capturedHead = headers;
       return;
     }
-    this.response.writeHead(status, headers as OutgoingHttpHeaders);
+    // Go's spelling on the wire, whatever case middlewares used in the record.
+    const list: string[] = [];
+    for (const name in headers) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      const wireName = canonicalHeaderName(name);
+      if (Array.isArray(value)) for (const item of value) list.push(wireName, item);
+      else list.push(wireName, String(value));
+    }
+    this.response.writeHead(status, list);
   }
 
   /** The fast path for an unwrapped chain: a flat `[name, value, ...]` list as the upstream sent it. */

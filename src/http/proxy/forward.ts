@@ -114,8 +114,8 @@ function downstreamHeaders(raw: readonly Buffer[]): { list: string[]; connection
   const list: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     if (isHopByHop(names[i >> 1]!, connection)) continue;
-    // Latin-1 both ways keeps the upstream's bytes as they are.
-    list.push(raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1'));
+    // Names as Go's http.Header spells them (Traefik's client canonicalises them); Latin-1 keeps value bytes as they are.
+    list.push(canonicalHeaderName(names[i >> 1]!), raw[i + 1]!.toString('latin1'));
   }
   return { list, connection, contentType };
 }
