@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
+import { Client } from 'undici';
 import { get, type SimpleResponse } from '../../support/http.js';
 import { startJunction } from '../../support/junction.js';
 import { withMiddlewares } from '../../support/middleware.js';
@@ -223,6 +224,26 @@ http:
 
     assert.deepEqual(await statuses(url, 2, { host: 'one.test' }), [200, 429]);
     assert.deepEqual(await statuses(url, 2, { host: 'two.test' }), [200, 429]);
+  });
+
+  it('shares average among worker processes: with 2 workers, average 2 refills a worker\'s bucket once a second', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, { dynamic: rateLimitedRouter(upstream.url, 'average: 2\n          burst: 1'), args: ['--workers=2'] });
+    // One keep-alive connection stays on one worker.
+    const client = new Client(junction.url('web'));
+    t.after(() => client.close());
+    const send = async (): Promise<{ status: number; retryIn: string }> => {
+      const response = await client.request({ path: '/', method: 'GET' });
+      await response.body.dump();
+      return { status: response.statusCode, retryIn: String(response.headers['x-retry-in']) };
+    };
+
+    const first = await send();
+    const second = await send();
+
+    assert.equal(first.status, 200);
+    assert.equal(second.status, 429);
+    assert.match(second.retryIn, /^9\d\d(\.\d+)?ms$/);
   });
 
   it('keeps its buckets across a reload that leaves its definition unchanged, and starts afresh when the definition changes', async (t) => {
