@@ -19,6 +19,7 @@ import { compressSchema } from '../../http/middlewares/compress/compress-schema.
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { digestAuthSchema } from '../../http/middlewares/digest-auth/digest-auth-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
+import { forwardAuthSchema } from '../../http/middlewares/forward-auth/forward-auth-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
@@ -129,7 +130,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     ipWhiteList: ipWhiteListSchema,
     basicAuth: basicAuthSchema,
     digestAuth: digestAuthSchema,
-    forwardAuth: anything(),
+    forwardAuth: forwardAuthSchema,
     inFlightReq: inFlightReqSchema,
     buffering: bufferingSchema,
     circuitBreaker: circuitBreakerSchema,

@@ -5,6 +5,7 @@ import { compress } from './compress/compress.js';
 import { contentType } from './content-type/content-type.js';
 import { digestAuth } from './digest-auth/digest-auth.js';
 import { errors } from './errors/errors.js';
+import { forwardAuth } from './forward-auth/forward-auth.js';
 import { headers } from './headers/headers.js';
 import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import { retry } from './retry/retry.js';
@@ -50,4 +51,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   ipAllowList,
   ipWhiteList,
   buffering,
+  forwardAuth,
 };
