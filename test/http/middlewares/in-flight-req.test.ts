@@ -166,6 +166,27 @@ describe('inFlightReq', () => {
     assert.deepEqual(answers, [502, 502]);
   });
 
+  it('frees the slot of each attempt when a retry before it tries again, as Go frees it when the handler returns', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    app: { rule: "PathPrefix(\`/\`)", middlewares: [again, limit], service: app }
+  middlewares:
+    again: { retry: { attempts: 2 } }
+    limit: { inFlightReq: { amount: 1 } }
+  services:
+    app: { loadBalancer: { servers: [{ url: "http://127.0.0.1:9" }, { url: "${upstream.url}" }] } }
+`,
+    });
+
+    const answers = [(await get(`${junction.url('web')}/`)).status, (await get(`${junction.url('web')}/`)).status];
+
+    assert.deepEqual(answers, [200, 200]);
+    assert.equal(upstream.requests.length, 2);
+  });
+
   it('keeps its counts across a reload that leaves its definition unchanged, and starts afresh when it changes', async (t) => {
     const { upstream, held, releaseAll } = await holdingUpstream(t);
     const config = (extra: string, amount: number): string => `

@@ -175,6 +175,7 @@ describe('ipWhiteList (deprecated alias)', () => {
     assert.equal(pass.status, 200);
     assert.equal(fail.status, 403);
     assert.equal(fail.body, 'Forbidden');
+    assert.match(allowed.junction.output(), /WRN middleware type ipWhiteList is deprecated, use ipAllowList instead.* middlewareName=allow@file/);
   });
 
   it('reads ipStrategy as ipAllowList does', async (t) => {

@@ -1,4 +1,6 @@
+import type { DataPathError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
+import { ResponseWriterWrapper, type ResponseWriter } from '../../response-writer.js';
 import type { MiddlewareFactory } from '../middleware.js';
 import { compileSourceCriterion } from '../source-criterion/source-criterion.js';
 import type { InFlightReqConfig } from './in-flight-req-schema.js';
@@ -26,9 +28,42 @@ export class InFlightCounts {
   }
 }
 
-/** Runs `done` once, when the exchange is over: response sent, failed, or the client gone. */
-function whenFinished(exchange: Exchange, done: () => void): void {
-  (exchange.upgrade?.socket ?? exchange.response).once('close', done);
+/**
+ * Passes the response on and frees the request's slot once, when this attempt is over: its response ended or
+ * failed. Go frees it when the handler returns, so a retry placed before inFlightReq frees it per attempt.
+ */
+class SlotWriter extends ResponseWriterWrapper {
+  #release: (() => void) | undefined;
+
+  constructor(inner: ResponseWriter, release: () => void) {
+    super(inner);
+    this.#release = release;
+  }
+
+  /** Frees the slot, once. */
+  readonly done = (): void => {
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  };
+
+  override end(): void {
+    this.done();
+    this.inner.end();
+  }
+
+  override fail(error: DataPathError): boolean {
+    this.done();
+    return this.inner.fail(error);
+  }
+}
+
+/** Frees the slot when the exchange's attempt is over, or at the latest when the client connection is done with it. */
+function holdSlot(exchange: Exchange, release: () => void): void {
+  const writer = new SlotWriter(exchange.writer, release);
+  exchange.writer = writer;
+  // An upgrade never ends its response; a client that leaves may not fail it: the close ends the count.
+  (exchange.upgrade?.socket ?? exchange.response).once('close', writer.done);
 }
 
 /**
@@ -51,7 +86,7 @@ export const inFlightReq: MiddlewareFactory<InFlightReqConfig> = (config, contex
         exchange.reply(429, refusal, { 'content-type': 'text/plain; charset=utf-8' });
         return;
       }
-      whenFinished(exchange, () => counts.release(source));
+      holdSlot(exchange, () => counts.release(source));
       next(exchange);
     };
 };

@@ -26,7 +26,7 @@ function compileAllowList(sourceRange: readonly string[], ipStrategy: IpStrategy
   if (sourceRange.length === 0) throw new ConfigError('sourceRange', 'must not be empty');
   const contains = compileIpChecker(sourceRange, 'sourceRange');
   const clientIp = compileIpStrategy(ipStrategy, 'ipStrategy');
-  const refuse = compileRejection(status);
+  const reject = compileRejection(status);
   return {
     isAllowed(exchange) {
       const ip = clientIp(exchange);
@@ -35,7 +35,7 @@ function compileAllowList(sourceRange: readonly string[], ipStrategy: IpStrategy
       if (exchange.log.isEnabled('DEBUG')) exchange.log.debug('rejecting IP', { middlewareName: name, clientIp: ip });
       return false;
     },
-    reject: refuse,
+    reject,
   };
 }
 
@@ -54,8 +54,9 @@ export const ipAllowList: MiddlewareFactory<IpAllowListConfig> = (config, contex
     };
 };
 
-/** The deprecated `ipWhiteList`: ipAllowList that always refuses with 403. */
+/** The deprecated `ipWhiteList`: ipAllowList that always refuses with 403. Warns at each build, as Traefik does. */
 export const ipWhiteList: MiddlewareFactory<IpWhiteListConfig> = (config, context) => {
+  context.log.warn('middleware type ipWhiteList is deprecated, use ipAllowList instead');
   const allowList = compileAllowList(config.sourceRange, config.ipStrategy, 403, context.name);
   return (next) =>
     function ipWhiteList(exchange) {
