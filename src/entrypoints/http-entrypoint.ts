@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { BadRequestError, InternalError, NoRouteError } from '../http/errors.js';
 import { Exchange, type EntryPointInfo } from '../http/exchange.js';
 import { RoutingView, routingPath } from '../http/routers/routing-view.js';
-import { cleanPath } from '../http/url-path.js';
+import { cleanPath, normalizePathEscapes } from '../http/url-path.js';
 import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import type { Runtime } from '../runtime/build-runtime.js';
@@ -170,7 +170,9 @@ export class HttpEntryPoint {
     try {
       if (target === undefined) return exchange.fail(new BadRequestError(`invalid request target ${JSON.stringify(request.url)}`));
       if (target.host !== undefined) request.headers.host = target.host;
-      if (this.#options.sanitizePath) exchange.path = cleanPath(exchange.path);
+      const normalized = normalizePathEscapes(exchange.path);
+      if (normalized === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
+      exchange.path = this.#options.sanitizePath ? cleanPath(normalized) : normalized;
       const path = routingPath(exchange.path);
       if (path === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
       this.#forwardedHeaders({ headers: request.headers, clientIp, isTls: false, isWebSocket: isWebSocket(request) });

@@ -33,3 +33,30 @@ export function addHeaderValue(headers: Record<string, string | string[] | undef
   if (existing === undefined) headers[name] = value;
   else headers[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
 }
+
+function isUnreservedByte(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2d || code === 0x2e || code === 0x5f || code === 0x7e;
+}
+
+/**
+ * Normalises percent-escapes as Traefik's entryPoints do before anything else: an escaped unreserved
+ * character (RFC 3986 §2.3) is decoded, every other escape is upper-cased (`/a%7e%2f` → `/a~%2F`).
+ * Returns undefined for a `%` without two characters after it.
+ */
+export function normalizePathEscapes(path: string): string | undefined {
+  if (!path.includes('%')) return path;
+  let normalized = '';
+  for (let i = 0; i < path.length; i++) {
+    const char = path[i]!;
+    if (char !== '%') {
+      normalized += char;
+      continue;
+    }
+    if (i + 2 >= path.length) return undefined;
+    const hex = path.slice(i + 1, i + 3).toUpperCase();
+    const code = Number.parseInt(hex, 16);
+    normalized += Number.isNaN(code) || !isUnreservedByte(code) ? `%${hex}` : String.fromCharCode(code);
+    i += 2;
+  }
+  return normalized;
+}

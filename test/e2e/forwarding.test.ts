@@ -419,3 +419,29 @@ http:
     assert.equal(statusOf(raw), 501);
   });
 });
+
+describe('request paths', () => {
+  it('decodes escaped unreserved characters and upper-cases other escapes before routing and forwarding, as Traefik', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, { dynamic: routeAll(upstream.url) });
+
+    for (const [sent, forwarded] of [
+      ['/a%7e', '/a~'],
+      ['/%41%62c', '/Abc'],
+      ['/a%2fb', '/a%2Fb'],
+      ['/a%20b?q=%7e', '/a%20b?q=%7e'],
+    ] as const) {
+      await get(`${junction.url('web')}${sent}`, { headers: { host: 'a.test' } });
+      assert.equal(upstream.lastRequest.url, forwarded);
+    }
+  });
+
+  it('cleans dot segments and repeated slashes before routing, as sanitizePath does by default', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, { dynamic: routeAll(upstream.url) });
+
+    await rawRequest(junction.ports.web!, 'GET /a/./b/../c//d HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n');
+
+    assert.equal(upstream.lastRequest.url, '/a/c/d');
+  });
+});
