@@ -78,6 +78,12 @@ describe('ipAllowList', () => {
     assert.equal((await getFrom(url, '127.0.1.77')).status, 200);
   });
 
+  it('refuses an IPv4 client when sourceRange is all of IPv6, as Go\'s checker does', async (t) => {
+    const { junction } = await withMiddlewares(t, 'allow:\n  ipAllowList:\n    sourceRange: ["::/0"]', ['allow']);
+
+    assert.equal((await get(`${junction.url('web')}/`)).status, 403);
+  });
+
   it('answers with rejectStatusCode and its status text', async (t) => {
     const { junction } = await withMiddlewares(t, 'allow:\n  ipAllowList:\n    sourceRange: ["10.0.0.0/8"]\n    rejectStatusCode: 404', ['allow']);
 

@@ -16,16 +16,33 @@ export type IpStrategyConfig = Infer<typeof ipStrategySchema>;
 /** Picks the IP a request is attributed to; an empty string when there is none. */
 export type IpStrategy = (exchange: Exchange) => string;
 
+/** Tells whether Go reads an address as IPv4 (`To4() != nil`): dotted IPv4, or IPv4-mapped IPv6. */
+function isIpv4ForGo(bytes: readonly number[]): boolean {
+  if (bytes.length === 4) return true;
+  return bytes.slice(0, 10).every((byte) => byte === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+}
+
 /**
  * Returns a membership test with Go's `ip.Checker.Contains` semantics: the text must be an address as
- * `netip.ParseAddr` reads it (an IPv6 zone is allowed and ignored), anything else is outside.
+ * `netip.ParseAddr` reads it (an IPv6 zone is allowed and ignored), anything else is outside. As in Go,
+ * IPv4 addresses (mapped ones included) are only in IPv4 ranges, so `::/0` holds no IPv4 client.
  */
 export function compileIpChecker(ranges: readonly string[], path: string): (text: string) => boolean {
-  const matcher = compileIpMatcher(ranges, path);
+  compileIpMatcher(ranges, path);
+  const ipv4Ranges: string[] = [];
+  const ipv6Ranges: string[] = [];
+  for (const range of ranges) {
+    const address = parseAddr(range.trim().split('/')[0] ?? '');
+    (address !== undefined && isIpv4ForGo(address.bytes) ? ipv4Ranges : ipv6Ranges).push(range);
+  }
+  const inIpv4 = compileIpMatcher(ipv4Ranges, path);
+  const inIpv6 = compileIpMatcher(ipv6Ranges, path);
   return (text) => {
-    if (parseAddr(text) === undefined) return false;
+    const address = parseAddr(text);
+    if (address === undefined) return false;
     const percent = text.indexOf('%');
-    return matcher(percent < 0 ? text : text.slice(0, percent));
+    const ip = percent < 0 ? text : text.slice(0, percent);
+    return isIpv4ForGo(address.bytes) ? inIpv4(ip) : inIpv6(ip);
   };
 }
 

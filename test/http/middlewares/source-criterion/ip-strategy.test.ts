@@ -121,6 +121,9 @@ describe('compileIpChecker', () => {
       outside: ['2a03:4000:7:d080::1', '2a03:4000:7:d080::1%vmnet1', '4242::1', '1.2.16.1', '127.0.0.1'],
     },
     { description: 'IPv4-mapped IPv6 clients', ranges: ['10.0.0.0/8'], inside: ['::ffff:10.1.2.3'], outside: ['::ffff:11.1.2.3'] },
+    { description: 'all of IPv6, which holds no IPv4 client in Go', ranges: ['::/0'], inside: ['::1', '2001:db8::1'], outside: ['1.2.3.4', '::ffff:1.2.3.4'] },
+    { description: 'all of IPv4, which holds no IPv6 client', ranges: ['0.0.0.0/0'], inside: ['1.2.3.4', '::ffff:1.2.3.4'], outside: ['::1', '2001:db8::1'] },
+    { description: 'the IPv4-mapped block, which holds every IPv4 client in Go', ranges: ['::ffff:0:0/96'], inside: ['1.2.3.4', '::ffff:1.2.3.4'], outside: ['::1'] },
     { description: 'broken addresses', ranges: ['127.0.0.1/32', '1.2.3.4/24'], inside: [], outside: ['foo', '10.0.0.350', 'fe:::80', '', '\\&$§&/(', '0127.0.0.1', '127.0.0.1:80'] },
   ];
   for (const { description, ranges, inside, outside } of cases) {
