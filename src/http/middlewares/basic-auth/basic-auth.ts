@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConfigError, quote } from '../../../config/errors.js';
 import { ClientClosedError, InternalError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
-import { compilePasswordCheck, type PasswordCheck } from '../htpasswd/htpasswd.js';
+import { compilePasswordCheck, isSlowHash, type PasswordCheck } from '../htpasswd/htpasswd.js';
 import { loadUsers } from '../htpasswd/users.js';
 import type { MiddlewareFactory } from '../middleware.js';
 import type { BasicAuthConfig } from './basic-auth-schema.js';
@@ -22,13 +22,12 @@ class SlowChecks {
   readonly #verified = new Set<string>();
 
   run(hash: string, password: Buffer, check: PasswordCheck): boolean | Promise<boolean> {
+    if (!isSlowHash(hash)) return check(password);
     const key = createHash('sha256').update(hash).update('\0').update(password).digest('base64');
     if (this.#verified.has(key)) return true;
     const pending = this.#inFlight.get(key);
     if (pending !== undefined) return pending;
-    const result = check(password);
-    if (typeof result === 'boolean') return result;
-    const settled = result.then((isMatch) => {
+    const settled = Promise.resolve(check(password)).then((isMatch) => {
       this.#inFlight.delete(key);
       if (isMatch) this.#remember(key);
       return isMatch;

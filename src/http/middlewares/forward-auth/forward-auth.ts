@@ -24,7 +24,11 @@ export class AuthServerError extends DataPathError {
   readonly status = 500;
 }
 
-/** Traefik's http.Client for authentication requests gives up after 30 seconds. */
+/**
+ * Traefik's http.Client for authentication requests gives up after 30 seconds. Here the wait for the
+ * answer's head and each wait for its body are bounded by that, with undici's own timers: a timer per
+ * request held for 30 seconds would pile up under load.
+ */
 const authTimeoutMs = 30_000;
 /** oxy's hop-by-hop list, removed from the authentication server's answer before it goes to the client. */
 const hopHeaders = new Set(['connection', 'keep-alive', 'te', 'trailers', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -228,7 +232,9 @@ export const forwardAuth: MiddlewareFactory<ForwardAuthConfig> = (config, contex
         method: authMethod as Dispatcher.HttpMethod,
         headers,
         body: isChunked ? Readable.from([body!]) : (body ?? null),
-        signal: AbortSignal.any([closed.signal, AbortSignal.timeout(authTimeoutMs)]),
+        signal: closed.signal,
+        headersTimeout: authTimeoutMs,
+        bodyTimeout: authTimeoutMs,
       });
       status = response.statusCode;
       authHeaders = response.headers;

@@ -50,6 +50,13 @@ function constantTimeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+const bcryptPrefix = /^\$2[abxy]\$/;
+
+/** Tells whether a hash is bcrypt, whose check is slow on purpose. */
+export function isSlowHash(hash: string): boolean {
+  return bcryptPrefix.test(hash);
+}
+
 /**
  * Compiles the check for one htpasswd hash, choosing the scheme by prefix as Traefik's go-http-auth does:
  * `{SHA}`, bcrypt (`$2a$`, `$2b$`, `$2x$`, `$2y$`), and MD5-crypt for anything else. A plain-text
@@ -61,7 +68,7 @@ export function compilePasswordCheck(hash: string): PasswordCheck {
     const expected = stored.subarray(5);
     return (password) => constantTimeEqual(expected, Buffer.from(createHash('sha1').update(password).digest('base64'), 'latin1'));
   }
-  if (/^\$2[abxy]\$/.test(hash)) {
+  if (isSlowHash(hash)) {
     // bcryptjs knows $2a$, $2b$ and $2y$; $2x$ hashes the same way for the 7-bit passwords Go's bcrypt gets right.
     const bcryptHash = hash.startsWith('$2x$') ? `$2a$${hash.slice(4)}` : hash;
     return (password) => bcrypt.compare(password.toString('utf8'), bcryptHash).catch(() => false);

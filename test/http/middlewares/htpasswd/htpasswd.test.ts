@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compilePasswordCheck, md5Crypt } from '../../../../src/http/middlewares/htpasswd/htpasswd.js';
+import { compilePasswordCheck, isSlowHash, md5Crypt } from '../../../../src/http/middlewares/htpasswd/htpasswd.js';
 
 function check(hash: string, password: string): Promise<boolean> {
   return Promise.resolve(compilePasswordCheck(hash)(Buffer.from(password)));
@@ -38,6 +38,10 @@ describe('compilePasswordCheck', () => {
       assert.equal(await check(hash, `${password}!`), false);
     });
   }
+
+  it('tells bcrypt hashes from the fast ones', () => {
+    assert.deepEqual(['$2a$04$x', '$2b$04$x', '$2x$04$x', '$2y$04$x', '$2$04$x', '$apr1$x$y', '{SHA}x'].map(isSlowHash), [true, true, true, true, false, false, false]);
+  });
 
   it('answers MD5 and SHA1 at once and bcrypt later', () => {
     assert.equal(typeof compilePasswordCheck('{SHA}qvTGHdzF6KLavt4PO0gs2a6pQ00=')(Buffer.from('hello')), 'boolean');
