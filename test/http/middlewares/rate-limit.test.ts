@@ -78,6 +78,24 @@ describe('rateLimit', () => {
     assert.ok(answeredAfter >= 250 && answeredAfter < 1000, `answered after ${answeredAfter}ms`);
   });
 
+  it('drops a held request whose client leaves before its token comes: the upstream never sees it', async (t) => {
+    const { junction, upstream } = await withMiddlewares(t, 'limit:\n  rateLimit:\n    average: 1\n    burst: 1', ['limit']);
+    const url = `${junction.url('web')}/`;
+    const firstSentAt = Date.now();
+    assert.equal((await get(url)).status, 200);
+    await new Promise((resolve) => setTimeout(resolve, firstSentAt + 600 - Date.now()));
+
+    const call = httpRequest(url, { agent: false });
+    call.on('error', () => undefined);
+    call.end();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    call.destroy();
+    // The held request would have gone on 400ms after it was sent.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+
+    assert.equal(upstream.requests.length, 1);
+  });
+
   it('does not limit when average is 0', async (t) => {
     const { junction, upstream } = await withMiddlewares(t, 'limit:\n  rateLimit:\n    average: 0\n    burst: 1', ['limit']);
 

@@ -1,5 +1,5 @@
 import { ConfigError, quote } from '../../../config/errors.js';
-import { ClientClosedError } from '../../errors.js';
+import { ClientClosedError, InternalError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
 import type { MiddlewareFactory } from '../middleware.js';
 import { compileSourceCriterion } from '../source-criterion/source-criterion.js';
@@ -96,7 +96,13 @@ function proceedAfter(exchange: Exchange, delayNs: number, next: (exchange: Exch
   };
   const timer = setTimeout(() => {
     target.off('close', onClose);
-    next(exchange);
+    // The request goes on outside the entryPoint's guard.
+    try {
+      next(exchange);
+    } catch (error) {
+      exchange.log.error('request failed', { error: (error as Error).message, routerName: exchange.routerName });
+      exchange.fail(new InternalError((error as Error).message));
+    }
   }, Math.ceil(delayNs / 1e6));
   target.once('close', onClose);
 }
