@@ -24,22 +24,28 @@ export function checkIpOrCidr(value: string): string | undefined {
 
 /**
  * Compiles IPs and CIDR ranges into a membership test. Throws a ConfigError at `path[i]` for a bad entry.
+ * IPv4 addresses are only checked against IPv4 ranges and IPv6 against IPv6, as Go's `IPNet.Contains`
+ * does: `::/0` does not admit IPv4 clients (Node's BlockList alone would map them in).
  */
 export function compileIpMatcher(ranges: readonly string[], path: string): (address: string) => boolean {
-  const list = new BlockList();
+  const ipv4 = new BlockList();
+  const ipv6 = new BlockList();
   ranges.forEach((range, index) => {
     const problem = checkIpOrCidr(range);
     if (problem !== undefined) throw new ConfigError(joinPath(path, index), problem);
     const [rawAddress = '', prefix] = range.trim().split('/');
     const address = normalizeIp(rawAddress);
+    const isMapped = rawAddress !== address;
+    const list = isIP(address) === 4 ? ipv4 : ipv6;
     const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) list.addAddress(address, family);
-    else list.addSubnet(address, Number(prefix) - (rawAddress !== address ? 96 : 0), family);
+    else list.addSubnet(address, Math.max(0, Number(prefix) - (isMapped ? 96 : 0)), family);
   });
   return (candidate) => {
     const address = normalizeIp(candidate);
     const family = isIP(address);
-    if (family === 0) return false;
-    return list.check(address, family === 4 ? 'ipv4' : 'ipv6');
+    if (family === 4) return ipv4.check(address, 'ipv4');
+    if (family === 6) return ipv6.check(address, 'ipv6');
+    return false;
   };
 }
