@@ -1,4 +1,5 @@
 import { quote } from '../errors.js';
+import { parseServerUrl } from './server-url.js';
 import {
   anything,
   boolean,
@@ -15,26 +16,26 @@ import {
   type Infer,
 } from '../schema.js';
 import { basicAuthSchema } from '../../http/middlewares/basic-auth/basic-auth-schema.js';
+import { digestAuthSchema } from '../../http/middlewares/digest-auth/digest-auth-schema.js';
+import { forwardAuthSchema } from '../../http/middlewares/forward-auth/forward-auth-schema.js';
 import { compressSchema } from '../../http/middlewares/compress/compress-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
-import { digestAuthSchema } from '../../http/middlewares/digest-auth/digest-auth-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
-import { forwardAuthSchema } from '../../http/middlewares/forward-auth/forward-auth-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
+import { pluginSchema } from '../../http/middlewares/plugin/plugin-schema.js';
+import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
 import { circuitBreakerSchema } from '../../http/middlewares/circuit-breaker/circuit-breaker-schema.js';
 import { retrySchema } from '../../http/middlewares/retry/retry-schema.js';
-import { pluginSchema } from '../../http/middlewares/plugin/plugin-schema.js';
+import { addPrefixSchema } from '../../http/middlewares/add-prefix/add-prefix-schema.js';
+import { redirectRegexSchema } from '../../http/middlewares/redirect-regex/redirect-regex-schema.js';
+import { redirectSchemeSchema } from '../../http/middlewares/redirect-scheme/redirect-scheme-schema.js';
+import { replacePathSchema } from '../../http/middlewares/replace-path/replace-path-schema.js';
+import { replacePathRegexSchema } from '../../http/middlewares/replace-path-regex/replace-path-regex-schema.js';
+import { stripPrefixSchema } from '../../http/middlewares/strip-prefix/strip-prefix-schema.js';
+import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-regex/strip-prefix-regex-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
-import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
-import { addPrefixSchema } from '../../http/middlewares/add-prefix/add-prefix-schema.js';
-import { stripPrefixSchema } from '../../http/middlewares/strip-prefix/strip-prefix-schema.js';
-import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-regex/strip-prefix-regex-schema.js';
-import { replacePathSchema } from '../../http/middlewares/replace-path/replace-path-schema.js';
-import { replacePathRegexSchema } from '../../http/middlewares/replace-path-regex/replace-path-regex-schema.js';
-import { redirectRegexSchema } from '../../http/middlewares/redirect-regex/redirect-regex-schema.js';
-import { redirectSchemeSchema } from '../../http/middlewares/redirect-scheme/redirect-scheme-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -71,12 +72,8 @@ export const httpRouterSchema = object({
 });
 
 function checkServerUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `invalid URL ${quote(value)}`;
-  }
+  const url = parseServerUrl(value)?.url;
+  if (url === undefined) return `invalid URL ${quote(value)}`;
   if (!['http:', 'https:', 'h2c:'].includes(url.protocol)) {
     return `unsupported scheme ${quote(url.protocol.slice(0, -1))} in ${quote(value)}; expected http, https or h2c`;
   }

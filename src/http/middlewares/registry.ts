@@ -1,26 +1,26 @@
 import type { HttpMiddlewareConfig } from '../../config/dynamic/http-schema.js';
 import { addPrefix } from './add-prefix/add-prefix.js';
 import { basicAuth } from './basic-auth/basic-auth.js';
+import { buffering } from './buffering/buffering.js';
+import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import { compress } from './compress/compress.js';
 import { contentType } from './content-type/content-type.js';
 import { digestAuth } from './digest-auth/digest-auth.js';
 import { errors } from './errors/errors.js';
 import { forwardAuth } from './forward-auth/forward-auth.js';
 import { headers } from './headers/headers.js';
-import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
-import { retry } from './retry/retry.js';
-import { buffering } from './buffering/buffering.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { plugin } from './plugin/plugin.js';
+import { redirectRegex } from './redirect-regex/redirect-regex.js';
 import { redirectScheme } from './redirect-scheme/redirect-scheme.js';
+import { replacePath } from './replace-path/replace-path.js';
+import { replacePathRegex } from './replace-path-regex/replace-path-regex.js';
+import { retry } from './retry/retry.js';
 import { stripPrefix } from './strip-prefix/strip-prefix.js';
+import { stripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
 import { inFlightReq } from './in-flight-req/in-flight-req.js';
 import { ipAllowList, ipWhiteList } from './ip-allow-list/ip-allow-list.js';
-import { stripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.js';
-import { replacePath } from './replace-path/replace-path.js';
-import { replacePathRegex } from './replace-path-regex/replace-path-regex.js';
-import { redirectRegex } from './redirect-regex/redirect-regex.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -40,16 +40,16 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   errors,
   redirectScheme,
   redirectRegex,
-  basicAuth,
-  circuitBreaker,
-  retry,
-  rateLimit,
-  digestAuth,
   compress,
   plugin,
+  basicAuth,
+  digestAuth,
+  forwardAuth,
+  circuitBreaker,
+  retry,
+  buffering,
+  rateLimit,
   inFlightReq,
   ipAllowList,
   ipWhiteList,
-  buffering,
-  forwardAuth,
 };

@@ -3,7 +3,8 @@ import { ConfigError, configPath, quote } from '../../../config/errors.js';
 import { NoHealthyServerError } from '../../errors.js';
 import { forward, type ForwardTarget } from '../../proxy/forward.js';
 import type { ServiceFactory } from '../service.js';
-import { parseServerUrl, unreachableDispatcher } from './server-url.js';
+import { parseServerUrl } from '../../../config/dynamic/server-url.js';
+import { unreachableDispatcher } from './unreachable-dispatcher.js';
 import { WeightedRoundRobin } from './weighted-round-robin.js';
 
 /** Options this build does not apply yet; refusing them beats pretending. */

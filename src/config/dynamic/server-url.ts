@@ -1,5 +1,3 @@
-import type { Dispatcher } from 'undici';
-
 /** A server URL as Junction reads it; `isPortInvalid` marks a port Go parses but no socket can use. */
 export interface ServerUrl {
   readonly url: URL;
@@ -22,15 +20,4 @@ export function parseServerUrl(value: string): ServerUrl | undefined {
       return undefined;
     }
   }
-}
-
-/** A dispatcher for a server whose port no socket can use: every request fails as a refused dial. */
-export function unreachableDispatcher(address: string): Dispatcher {
-  return {
-    dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-      const error = Object.assign(new Error(`dial tcp: address ${address}: invalid port`), { code: 'ECONNREFUSED' });
-      queueMicrotask(() => handler.onError?.(error));
-      return true;
-    },
-  } as unknown as Dispatcher;
 }
