@@ -2,12 +2,13 @@
 // Benchmarks Junction side by side with nginx, HAProxy, Caddy, node-http-proxy and @fastify/http-proxy.
 // `npm run bench`; see bench/README.md for the scenarios, the settings (BENCH_* variables) and how to
 // read the report.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureProgram } from './lib/install.mjs';
-import { childPids, freePort, hasCommand, installCleanup, rssMiB, runCommand, sleep, startProcess } from './lib/processes.mjs';
+import { childPids, freePort, hasCommand, installCleanup, ownGroups, rssMiB, runCommand, sleep, startProcess } from './lib/processes.mjs';
+import { BUSY_SHARE, foreignShare, snapshot, waitForQuiet } from './lib/quiet.mjs';
 import { waitReady } from './lib/probe.mjs';
 import { detectNginxStream, proxies, proxyById, upstreamLauncher } from './lib/proxies.mjs';
 import { buildReport, buildSoakReport, placementText } from './lib/report.mjs';
@@ -50,6 +51,7 @@ async function main() {
       for (const proxy of proxies) if (proxy.programs?.includes(program)) unavailable.set(proxy.id, reason);
     }
   }
+  const junctionDir = settings.junctionDir ? resolve(settings.junctionDir) : repo;
   let placementName = settings.pin;
   if (placementName !== 'none' && (ensureProgram('taskset', log) !== undefined || cpus().length < 2)) {
     log('taskset is not available or there is one CPU: running without CPU placement');
@@ -64,8 +66,8 @@ async function main() {
         unavailable.set(proxy.id, `the npm package ${module} is not installed (run npm install)`);
       }
     }
-    for (const file of proxy.files ?? []) {
-      if (!existsSync(file)) unavailable.set(proxy.id, `${file} is missing (run npm run build)`);
+    if (proxy.isJunction && !existsSync(join(junctionDir, 'dist/src/cli/junction.js'))) {
+      unavailable.set(proxy.id, `${join(junctionDir, 'dist/src/cli/junction.js')} is missing (run npm run build)`);
     }
   }
   for (const [id, reason] of unavailable) log(`SKIPPING ${id}: ${reason}`);
@@ -80,8 +82,9 @@ async function main() {
   const nginxStream = detectNginxStream(dir);
   if (!nginxStream.available) log(`nginx stream: ${nginxStream.reason}; nginx is skipped in TCP pass-through`);
 
-  const environment = describeEnvironment(settings, placementName, placement);
-  const common = { settings, placement, upstreamPort, cert, nginxStream, dir, unavailable };
+  const environment = describeEnvironment(settings, placementName, placement, junctionDir);
+  const junctionRoot = unavailable.has('junction') ? undefined : snapshotJunction(dir, junctionDir);
+  const common = { settings, placement, upstreamPort, cert, nginxStream, dir, unavailable, junctionRoot };
 
   if (settings.soak !== undefined) {
     const soak = await runSoak(common);
@@ -107,6 +110,19 @@ function finish(text, output) {
 async function launch(launcher, dir, cpus) {
   for (const [name, content] of Object.entries(launcher.files ?? {})) writeFileSync(join(dir, name), content);
   return startProcess({ command: launcher.command, args: launcher.args, cwd: launcher.cwd ?? dir, env: launcher.env, logFile: join(dir, 'output.log'), cpus });
+}
+
+/**
+ * Copies the built Junction (dist/src, package.json) into the temporary directory, so that a rebuild
+ * during the benchmark does not change what is measured; node_modules is linked.
+ */
+function snapshotJunction(dir, junctionDir) {
+  const root = join(dir, 'junction');
+  cpSync(join(junctionDir, 'dist/src'), join(root, 'dist/src'), { recursive: true });
+  cpSync(join(junctionDir, 'package.json'), join(root, 'package.json'));
+  const modules = existsSync(join(junctionDir, 'node_modules')) ? join(junctionDir, 'node_modules') : join(repo, 'node_modules');
+  symlinkSync(modules, join(root, 'node_modules'));
+  return root;
 }
 
 /** A self-signed certificate for bench.test, *.bench.test and 127.0.0.1. */
@@ -165,6 +181,7 @@ async function runSubject(common, measured, scenario, subject, round) {
   if (launcher.unsupported !== undefined) return void measured.skipped.set(key, launcher.unsupported);
 
   log(`round ${round + 1}: ${name}`);
+  await waitForQuiet(ownGroups, { log, maxWaitMs: settings.quietWait * 1000 });
   const request = { protocol: protocolOf(subject.mode), port, ...launcher.request };
   const url = `${request.protocol}://127.0.0.1:${port}${request.path ?? '/'}`;
   const handle = await launch(launcher, runDir, placement.proxy);
@@ -173,18 +190,29 @@ async function runSubject(common, measured, scenario, subject, round) {
     const workers = launcher.workers > 1 ? await waitForWorkers(handle.pid, launcher.workers) : [];
     for (const connections of scenario.connections) {
       const wrk = { url, connections, host: request.host, cpus: placement.wrk };
-      await runWrk({ ...wrk, seconds: settings.warmup });
-      const sampler = proxy.isJunction ? sampleMemoryLater(handle.pid, settings.duration * 0.9) : undefined;
-      const figures = await runWrk({ ...wrk, seconds: settings.duration });
-      const memory = await sampler;
-      if (handle.exited !== undefined) throw new Error(`exited during the run: ${handle.exited.code ?? handle.exited.signal}`);
+      // A run during which other processes used the CPUs is measured again, after the machine is quiet.
+      let attempt = 0;
+      let run;
+      for (;;) {
+        await runWrk({ ...wrk, seconds: settings.warmup });
+        const sampler = proxy.isJunction ? sampleMemoryLater(handle.pid, settings.duration * 0.9) : undefined;
+        const before = snapshot(ownGroups);
+        const figures = await runWrk({ ...wrk, seconds: settings.duration });
+        const foreign = foreignShare(before, snapshot(ownGroups));
+        run = { round, ...figures, memory: await sampler, foreign, attempts: attempt + 1 };
+        if (handle.exited !== undefined) throw new Error(`exited during the run: ${handle.exited.code ?? handle.exited.signal}`);
+        if (foreign < BUSY_SHARE || attempt >= settings.retries) break;
+        attempt++;
+        log(`  c=${connections}: other processes used ${(foreign * 100).toFixed(0)} % CPU during the run; measuring again (${attempt}/${settings.retries})`);
+        await waitForQuiet(ownGroups, { log, maxWaitMs: settings.quietWait * 1000 });
+      }
       const cellKey = `${key}|${connections}`;
       const cell = measured.cells.get(cellKey) ?? { runs: [], workersFound: [] };
-      cell.runs.push({ round, ...figures, memory });
+      cell.runs.push(run);
       if (launcher.workers > 1) cell.workersFound.push(workers.length);
       measured.cells.set(cellKey, cell);
-      const errors = figures.non2xx + figures.socketErrors;
-      log(`  c=${connections}: ${figures.rps.toFixed(0)} req/s, p50 ${figures.p50?.toFixed(2)} ms, p99 ${figures.p99?.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${memory ? `, RSS ${describeMemory(memory)}` : ''}`);
+      const errors = run.non2xx + run.socketErrors;
+      log(`  c=${connections}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50?.toFixed(2)} ms, p99 ${run.p99?.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${run.foreign >= BUSY_SHARE ? `, other processes used ${(run.foreign * 100).toFixed(0)} % CPU` : ''}${run.memory ? `, RSS ${describeMemory(run.memory)}` : ''}`);
     }
   } catch (error) {
     log(`  FAILED: ${error.message}`);
@@ -238,6 +266,8 @@ async function runSoak(common) {
     const workers = await waitForWorkers(handle.pid, launcher.workers);
     const samples = [{ at: 0, label: 'idle, before load', ...sampleMemory(handle.pid) }];
     log(`soak: Junction --workers=${launcher.workers} (${workers.length} worker processes found), c=200 for ${settings.soak} s`);
+    await waitForQuiet(ownGroups, { log, maxWaitMs: settings.quietWait * 1000 });
+    const before = snapshot(ownGroups);
     const wrk = runWrk({ url: `http://127.0.0.1:${port}${request.path}`, host: request.host, connections: 200, seconds: settings.soak, cpus: placement.wrk });
     const started = Date.now();
     const every = Math.min(30, Math.max(1, settings.soak / 10));
@@ -253,7 +283,8 @@ async function runSoak(common) {
     samples[1].label = 'start of load';
     samples.at(-1).label = 'end of load';
     const figures = await wrk;
-    return { samples, figures, workersExpected: launcher.workers, workersFound: workers.length };
+    const foreign = foreignShare(before, snapshot(ownGroups));
+    return { samples, figures, foreign, workersExpected: launcher.workers, workersFound: workers.length };
   } finally {
     await handle.stop();
   }
@@ -266,11 +297,11 @@ function version(command, args, pattern) {
   return match === null ? 'unknown' : match[1];
 }
 
-function describeEnvironment(settings, placementName, placement) {
+function describeEnvironment(settings, placementName, placement, junctionDir) {
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   const kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  const commit = runCommand('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']).stdout.trim() || 'unknown';
-  const dirty = runCommand('git', ['-C', repo, 'status', '--porcelain', '--', 'src']).stdout.trim() !== '';
+  const commit = runCommand('git', ['-C', junctionDir, 'rev-parse', '--short', 'HEAD']).stdout.trim() || 'unknown';
+  const dirty = runCommand('git', ['-C', junctionDir, 'status', '--porcelain', '--', 'src']).stdout.trim() !== '';
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine: `${cpuModel}, ${cpus().length} CPUs, Linux ${kernel}`,
@@ -285,7 +316,7 @@ function describeEnvironment(settings, placementName, placement) {
       '@fastify/http-proxy': packageVersion('@fastify/http-proxy'),
       fastify: packageVersion('fastify'),
     },
-    junction: `commit ${commit}${dirty ? ' with uncommitted changes in src/' : ''}, dist/ as built`,
+    junction: `${junctionDir === repo ? '' : `${junctionDir}, `}commit ${commit}${dirty ? ' with uncommitted changes in src/' : ''}; dist/ as built when the benchmark started (copied, so a rebuild meanwhile does not change it)`,
     placementName,
     placement: placementText(placementName, placement),
     upstreamWorkers: UPSTREAM_WORKERS,

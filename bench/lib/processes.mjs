@@ -6,6 +6,17 @@ import { createServer } from 'node:net';
 
 const running = new Set();
 
+let ownGroup;
+
+/** Process groups of the benchmark: its own, and one per process it started and has not stopped. */
+export function ownGroups() {
+  if (ownGroup === undefined) {
+    const text = readFileSync('/proc/self/stat', 'utf8');
+    ownGroup = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[2]);
+  }
+  return new Set([ownGroup, ...[...running].map((child) => child.pid)]);
+}
+
 /** Kills every process group still running, at once; used on exit. */
 export function killAll(signal = 'SIGKILL') {
   for (const child of running) {

@@ -258,7 +258,7 @@ function junctionProxy({ id, label, workers, processes }) {
     const { dynamic, request } = junctionDynamic(variant, ctx);
     return {
       command: process.execPath,
-      args: [join(repo, 'dist/src/cli/junction.js'), `--configFile=${ctx.dir}/static.yml`, ...(workers > 1 ? [`--workers=${workers}`] : [])],
+      args: [join(ctx.junctionRoot, 'dist/src/cli/junction.js'), `--configFile=${ctx.dir}/static.yml`, ...(workers > 1 ? [`--workers=${workers}`] : [])],
       cwd: ctx.dir,
       files: { 'static.yml': junctionStatic(variant, ctx, dynamicFile), 'dynamic.yml': dynamic },
       request,
@@ -270,7 +270,6 @@ function junctionProxy({ id, label, workers, processes }) {
     label,
     processes,
     isJunction: true,
-    files: [join(repo, 'dist/src/cli/junction.js')],
     modes: Object.fromEntries(['http', 'https', 'tcp', 'routes-1', 'routes-10k', 'realistic', 'middlewares'].map((variant) => [variant, launcher(variant)])),
   };
 }

@@ -6,6 +6,8 @@ export function placementText(name, placement) {
   return `wrk pinned to CPU ${placement.wrk}, the upstream nginx pinned to CPU ${placement.upstream}, the proxy under test (all its processes/threads) free on both CPUs — the same placement for every proxy (BENCH_PIN=split).`;
 }
 
+import { BUSY_SHARE as BUSY } from './quiet.mjs';
+
 const median = (values) => {
   const sorted = values.filter((v) => v !== undefined && !Number.isNaN(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return undefined;
@@ -31,6 +33,7 @@ function summarize(cell) {
     rounds: cell.runs.length,
     errors: cell.runs.reduce((sum, run) => sum + run.non2xx + run.socketErrors, 0),
     workersFound: cell.workersFound,
+    foreign: Math.max(...cell.runs.map((run) => run.foreign ?? 0)),
     memory: cell.runs.map((run) => run.memory).filter(Boolean),
   };
 }
@@ -52,7 +55,7 @@ export function buildReport({ environment, measured, settings, unavailable }) {
   out(`- Machine: ${environment.machine}`);
   out(`- Versions: ${Object.entries(environment.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out(`- Junction: ${environment.junction}`);
-  out(`- Method: ${settings.rounds} round(s); every round runs every proxy once per scenario, in an order rotated by one each round; each run is \`wrk -t1 -c<c> -d${Math.round(settings.duration)}s --latency\` after a ${Math.round(settings.warmup)} s warm-up at the same c, on a freshly started proxy; figures are medians over rounds, spread = (max − min) / median of req/s.`);
+  out(`- Method: ${settings.rounds} round(s); every round runs every proxy once per scenario, in an order rotated by one each round; each run is \`wrk -t1 -c<c> -d${Math.round(settings.duration)}s --latency\` after a ${Math.round(settings.warmup)} s warm-up at the same c, on a freshly started proxy; figures are medians over rounds, spread = (max − min) / median of req/s. A run during which processes outside the benchmark used ≥ ${BUSY * 100} % of the CPUs is measured again after the machine is quiet (up to ${settings.retries} times).`);
   out(`- Upstream: one nginx (worker_processes ${environment.upstreamWorkers}) on 127.0.0.1 answering 200 with a 100-byte body; keep-alive, access log off.`);
   out(`- CPU placement: ${environment.placement}`);
   out(`- Processes: ${proxies.map((p) => `${p.label}: ${p.processes}`).join('; ')}.`);
@@ -66,6 +69,11 @@ export function buildReport({ environment, measured, settings, unavailable }) {
         if (found.some((n) => n < 2)) warnings.push(`${scenario.title} / ${proxyById.get(subject.proxy).label} c=${c}: --workers=2 was passed but ${Math.min(...found)} worker process(es) were found; it ran as a single process.`);
       }
     }
+  }
+  const busyRuns = [...measured.cells.values()].flatMap((cell) => cell.runs).filter((run) => (run.foreign ?? 0) >= BUSY).length;
+  if (busyRuns > 0) {
+    out(`> **Warning:** in ${busyRuns} run(s) processes outside the benchmark used ≥ ${BUSY * 100} % of the CPUs (see notes); those figures are not reliable.`);
+    out();
   }
   if (warnings.length > 0) {
     out('> **Warning:** Junction\'s `--workers=2` was not in effect in some runs (no worker processes found):');
@@ -96,6 +104,7 @@ export function buildReport({ environment, measured, settings, unavailable }) {
         if (row.rounds < settings.rounds) notes.push(`${row.rounds}/${settings.rounds} rounds`);
         if (row.errors > 0) notes.push(`${row.errors} non-2xx/socket errors`);
         if (row.workersFound.some((n) => n < 2)) notes.push('ran as 1 process');
+        if (row.foreign >= BUSY) notes.push(`busy machine: other processes used up to ${(row.foreign * 100).toFixed(0)} % CPU`);
         const baseline = baselineOf(scenario.id, subject);
         if (baseline !== undefined) {
           const base = get(baseline.scenario, baseline.proxy, baseline.mode, c);
@@ -141,11 +150,12 @@ export function buildReport({ environment, measured, settings, unavailable }) {
 
   out('## Memory');
   out();
-  const memoryLine = (title, row) => {
+  const memoryLine = (title, row, expectsWorkers) => {
     if (row === undefined || row.memory.length === 0) return out(`- ${title}: not measured`);
     const counts = row.memory.map((m) => m.workers.length);
     if (Math.max(...counts) === 0) {
-      return out(`- ${title}: ${fmtMiB(median(row.memory.map((m) => m.primary)))} (one process; no worker processes found)`);
+      const what = expectsWorkers ? 'no worker processes found: `--workers=2` was not in effect' : 'single process';
+      return out(`- ${title}: ${fmtMiB(median(row.memory.map((m) => m.primary)))} (${what})`);
     }
     const workerCount = Math.max(...counts);
     const perWorker = [];
@@ -154,9 +164,9 @@ export function buildReport({ environment, measured, settings, unavailable }) {
   };
   out('VmRSS from /proc/<pid>/status at 90 % of each measured run, median over rounds; workers are the child processes of the `junction` process.');
   out();
-  memoryLine('Junction `--workers=2`, scenario 1, c=200', get('http', 'junction', 'http', 200));
-  memoryLine('Junction 1 process, scenario 1, c=200', get('http', 'junction-1w', 'http', 200));
-  memoryLine('Junction `--workers=2`, 10 000 routers, c=50', get('routes', 'junction', 'routes-10k', 50));
+  memoryLine('Junction `--workers=2`, scenario 1, c=200', get('http', 'junction', 'http', 200), true);
+  memoryLine('Junction 1 process, scenario 1, c=200', get('http', 'junction-1w', 'http', 200), false);
+  memoryLine('Junction `--workers=2`, 10 000 routers, c=50', get('routes', 'junction', 'routes-10k', 50), true);
   out();
   out('A long run (`BENCH_SOAK=300s npm run bench`) reports start and end RSS of each worker in bench/results/soak.md.');
   out();
@@ -207,6 +217,7 @@ export function buildSoakReport({ environment, soak, settings }) {
   out(`- Junction: ${environment.junction}; \`--workers=${soak.workersExpected}\` (${soak.workersFound} worker processes found); scenario 5 configuration (100 routers)`);
   out(`- Load: \`wrk -t1 -c200 -d${Math.round(settings.soak)}s\`: ${fmtRps(soak.figures.rps)} req/s, p50 ${fmtMs(soak.figures.p50)} ms, p99 ${fmtMs(soak.figures.p99)} ms, ${soak.figures.non2xx + soak.figures.socketErrors} errors`);
   out(`- CPU placement: ${environment.placement}`);
+  out(`- Other processes used ${(soak.foreign * 100).toFixed(0)} % of the CPUs during the soak${soak.foreign >= BUSY ? ' — **busy machine, figures not reliable**' : ''}`);
   out();
   const pids = [...new Set(soak.samples.flatMap((s) => s.workers.map((w) => w.pid)))];
   out(`| time | when | primary | ${pids.map((pid, i) => `worker ${i + 1} (pid ${pid})`).join(' | ')} |`);

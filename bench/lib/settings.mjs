@@ -23,6 +23,10 @@ export function readSettings(env = process.env) {
     warmup: parseSeconds(env.BENCH_WARMUP ?? (quick ? '1s' : '3s'), 'BENCH_WARMUP'),
     /** Every round runs every proxy once per scenario; the report takes the median over rounds. */
     rounds: Number(env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
+    /** How many times a run is measured again when other processes used the CPUs meanwhile. */
+    retries: Number(env.BENCH_RETRIES ?? 3),
+    /** Longest wait for the machine to be quiet (other processes < 5 % CPU) before a proxy is started. */
+    quietWait: parseSeconds(env.BENCH_QUIET_WAIT ?? '180s', 'BENCH_QUIET_WAIT'),
     /** CPU placement: "split" (the default, see README) or "none". */
     pin: env.BENCH_PIN ?? 'split',
     /** Only these scenarios (comma list of ids), for a partial run. */
@@ -33,6 +37,8 @@ export function readSettings(env = process.env) {
     soak: env.BENCH_SOAK ? parseSeconds(env.BENCH_SOAK, 'BENCH_SOAK') : undefined,
     /** Junction features the harness may benchmark; add "https" and "tcp" when Junction has them. */
     junctionFeatures: new Set((env.BENCH_JUNCTION_FEATURES ?? '').split(',').map((f) => f.trim()).filter(Boolean)),
+    /** The Junction to measure: a directory with dist/src (built) and package.json; the repository by default. */
+    junctionDir: env.BENCH_JUNCTION_DIR,
     /** Where the Markdown report goes. */
     output: env.BENCH_OUTPUT,
     /** Keep the temporary directory (configs, logs) for inspection. */
