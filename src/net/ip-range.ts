@@ -5,8 +5,16 @@ import { ConfigError, joinPath, quote } from '../config/errors.js';
 export function normalizeIp(address: string): string {
   const zone = address.indexOf('%');
   if (zone !== -1) address = address.slice(0, zone);
-  if (address.startsWith('::ffff:') && isIP(address.slice(7)) === 4) return address.slice(7);
-  return address;
+  const lowered = address.toLowerCase();
+  if (!lowered.startsWith('::ffff:')) return address;
+  const tail = lowered.slice(7);
+  if (isIP(tail) === 4) return tail;
+  // The same mapped address written in hex (`::ffff:102:304`, `::ffff:0:0`) is IPv4 too.
+  const hex = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail);
+  if (hex === null) return address;
+  const high = Number.parseInt(hex[1]!, 16);
+  const low = Number.parseInt(hex[2]!, 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
 }
 
 /** Returns a problem when the value is neither an IP address nor a CIDR range (`10.0.0.0/8`, `fd00::/8`). */

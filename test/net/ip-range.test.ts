@@ -23,6 +23,8 @@ describe('compileIpMatcher', () => {
     assert.equal(matches('10.1.2.3'), true);
     assert.equal(matches('::ffff:10.1.2.3'), true);
     assert.equal(normalizeIp('::ffff:127.0.0.1'), '127.0.0.1');
+    assert.equal(normalizeIp('::ffff:102:304'), '1.2.3.4');
+    assert.equal(compileIpMatcher(['::ffff:0:0/96'], 'sourceRange')('1.2.3.4'), true);
   });
 
   it('names the entry of a bad range by its index', () => {
