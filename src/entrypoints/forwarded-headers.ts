@@ -3,8 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { compileIpMatcher } from '../net/ip-range.js';
 import { headerTokens } from '../http/proxy/header-names.js';
 
-/** Headers Junction manages; from an untrusted peer they are removed before anything else sees the request. */
-const managedHeaders = new Set([
+/** Headers Junction manages (lowercase); from an untrusted peer they are removed before anything else sees the request. */
+export const managedXHeaders: readonly string[] = [
   'x-forwarded-proto',
   'x-forwarded-scheme',
   'x-forwarded-for',
@@ -18,10 +18,11 @@ const managedHeaders = new Set([
   'x-forwarded-tls-client-cert-info',
   'x-scheme',
   'x-real-ip',
-]);
+];
+const managedHeaders = new Set(managedXHeaders);
 
 /** Some servers read `X_Forwarded_For` as `X-Forwarded-For`, so the underscore spellings are managed too. */
-function isManagedHeader(name: string): boolean {
+export function isManagedHeader(name: string): boolean {
   if (name.charCodeAt(0) !== 120 /* x */) return false;
   if (managedHeaders.has(name)) return true;
   return name.includes('_') && managedHeaders.has(name.replaceAll('_', '-'));

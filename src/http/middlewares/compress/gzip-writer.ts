@@ -1,6 +1,6 @@
 import type { ResponseWriter } from '../../response-writer.js';
 import { EncodingWriter, firstValue, isEventStream, type Coding } from './encoding-writer.js';
-import { detectContentType } from './sniff.js';
+import { detectContentType } from '../content-type/detect-content-type.js';
 
 /** A response header that turns gzip off for one response; it never reaches the client. */
 const noCompressionHeader = 'no-gzip-compression';

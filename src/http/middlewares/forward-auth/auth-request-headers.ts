@@ -1,28 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isManagedHeader } from '../../../entrypoints/forwarded-headers.js';
 import { canonicalHeaderName, headerTokens } from '../../proxy/header-names.js';
-
-/** X-headers Traefik manages (lowercase); `X_Forwarded_For` and other underscore spellings count too. */
-export const managedXHeaders: readonly string[] = [
-  'x-forwarded-proto',
-  'x-forwarded-scheme',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-port',
-  'x-forwarded-server',
-  'x-forwarded-uri',
-  'x-forwarded-method',
-  'x-forwarded-prefix',
-  'x-forwarded-tls-client-cert',
-  'x-forwarded-tls-client-cert-info',
-  'x-scheme',
-  'x-real-ip',
-];
-const managedXHeaderSet = new Set(managedXHeaders);
-
-function isManagedXHeader(name: string): boolean {
-  if (!name.startsWith('x')) return false;
-  return managedXHeaderSet.has(name) || (name.includes('_') && managedXHeaderSet.has(name.replaceAll('_', '-')));
-}
 
 /**
  * Headers never copied from the client's request: Go keeps Host out of the header map and its client writes
@@ -88,7 +66,7 @@ export function authRequestHeaders(source: AuthRequestSource, options: AuthReque
   for (const token of headerTokens(source.headers.connection)) headers.delete(token);
 
   const trust = options.trustForwardHeader;
-  if (trust === false) for (const name of [...headers.keys()]) if (isManagedXHeader(name)) headers.delete(name);
+  if (trust === false) for (const name of [...headers.keys()]) if (isManagedHeader(name)) headers.delete(name);
   // Traefik clears the User-Agent (so Go's client sends none) unless the client sent one.
   if (trust !== undefined && !headers.has('user-agent')) headers.set('user-agent', ['']);
   if (options.allowed.size > 0) for (const name of [...headers.keys()]) if (!options.allowed.has(name)) headers.delete(name);

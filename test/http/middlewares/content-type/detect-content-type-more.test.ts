@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detectContentType } from '../../../../src/http/middlewares/compress/sniff.js';
+import { detectContentType } from '../../../../src/http/middlewares/content-type/detect-content-type.js';
 
 /** Bytes as a Go string literal holds them: `\xNN` escapes are bytes. */
 function bytes(text: string): Buffer {
