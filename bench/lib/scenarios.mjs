@@ -40,7 +40,7 @@ export const scenarios = [
   },
   {
     id: 'middlewares',
-    title: '6. Junction middleware chain (headers, stripPrefix, addPrefix)',
+    title: '6. Junction middleware chain (headers, stripPrefix, rateLimit, ipAllowList, compress)',
     connections: [50],
     subjects: [{ proxy: 'junction', mode: 'middlewares', variant: 'middleware chain' }],
   },
