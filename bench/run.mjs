@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureProgram } from './lib/install.mjs';
 import { childPids, freePort, hasCommand, installCleanup, ownGroups, rssMiB, runCommand, sleep, startProcess } from './lib/processes.mjs';
-import { BUSY_SHARE, foreignShare, snapshot, waitForQuiet } from './lib/quiet.mjs';
+import { BUSY_SHARE, foreignShare, snapshot, stealShare, waitForQuiet } from './lib/quiet.mjs';
 import { waitReady } from './lib/probe.mjs';
 import { detectNginxStream, proxies, proxyById, upstreamLauncher } from './lib/proxies.mjs';
 import { buildReport, buildSoakReport, placementText } from './lib/report.mjs';
@@ -198,12 +198,15 @@ async function runSubject(common, measured, scenario, subject, round) {
         const sampler = proxy.isJunction ? sampleMemoryLater(handle.pid, settings.duration * 0.9) : undefined;
         const before = snapshot(ownGroups);
         const figures = await runWrk({ ...wrk, seconds: settings.duration });
-        const foreign = foreignShare(before, snapshot(ownGroups));
-        run = { round, ...figures, memory: await sampler, foreign, attempts: attempt + 1 };
+        const after = snapshot(ownGroups);
+        const foreign = foreignShare(before, after);
+        const steal = stealShare(before, after);
+        run = { round, ...figures, memory: await sampler, foreign, steal, attempts: attempt + 1 };
         if (handle.exited !== undefined) throw new Error(`exited during the run: ${handle.exited.code ?? handle.exited.signal}`);
-        if (foreign < BUSY_SHARE || attempt >= settings.retries) break;
+        if ((foreign < BUSY_SHARE && steal < BUSY_SHARE) || attempt >= settings.retries) break;
         attempt++;
-        log(`  c=${connections}: other processes used ${(foreign * 100).toFixed(0)} % CPU during the run; measuring again (${attempt}/${settings.retries})`);
+        log(`  c=${connections}: ${disturbance(run)} during the run (${run.rps.toFixed(0)} req/s); measuring again (${attempt}/${settings.retries})`);
+        await sleep(5000); // steal comes in bursts; give one time to pass
         await waitForQuiet(ownGroups, { log, maxWaitMs: settings.quietWait * 1000 });
       }
       const cellKey = `${key}|${connections}`;
@@ -212,7 +215,7 @@ async function runSubject(common, measured, scenario, subject, round) {
       if (launcher.workers > 1) cell.workersFound.push(workers.length);
       measured.cells.set(cellKey, cell);
       const errors = run.non2xx + run.socketErrors;
-      log(`  c=${connections}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50?.toFixed(2)} ms, p99 ${run.p99?.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${run.foreign >= BUSY_SHARE ? `, other processes used ${(run.foreign * 100).toFixed(0)} % CPU` : ''}${run.memory ? `, RSS ${describeMemory(run.memory)}` : ''}`);
+      log(`  c=${connections}: ${run.rps.toFixed(0)} req/s, p50 ${run.p50?.toFixed(2)} ms, p99 ${run.p99?.toFixed(2)} ms${errors ? `, ${errors} errors` : ''}${run.foreign >= BUSY_SHARE || run.steal >= BUSY_SHARE ? `, ${disturbance(run)}` : ''}${run.memory ? `, RSS ${describeMemory(run.memory)}` : ''}`);
     }
   } catch (error) {
     log(`  FAILED: ${error.message}`);
@@ -221,6 +224,10 @@ async function runSubject(common, measured, scenario, subject, round) {
     await handle.stop();
   }
   await sleep(300);
+}
+
+function disturbance(run) {
+  return `other processes used ${(run.foreign * 100).toFixed(0)} % CPU, steal ${(run.steal * 100).toFixed(0)} %`;
 }
 
 /** Waits (up to 15 s) for `count` child processes; returns the pids found (empty when workers are not in effect). */
@@ -283,8 +290,8 @@ async function runSoak(common) {
     samples[1].label = 'start of load';
     samples.at(-1).label = 'end of load';
     const figures = await wrk;
-    const foreign = foreignShare(before, snapshot(ownGroups));
-    return { samples, figures, foreign, workersExpected: launcher.workers, workersFound: workers.length };
+    const after = snapshot(ownGroups);
+    return { samples, figures, foreign: foreignShare(before, after), steal: stealShare(before, after), workersExpected: launcher.workers, workersFound: workers.length };
   } finally {
     await handle.stop();
   }
@@ -316,7 +323,7 @@ function describeEnvironment(settings, placementName, placement, junctionDir) {
       '@fastify/http-proxy': packageVersion('@fastify/http-proxy'),
       fastify: packageVersion('fastify'),
     },
-    junction: `${junctionDir === repo ? '' : `${junctionDir}, `}commit ${commit}${dirty ? ' with uncommitted changes in src/' : ''}; dist/ as built when the benchmark started (copied, so a rebuild meanwhile does not change it)`,
+    junction: `commit ${commit}${dirty ? ' with uncommitted changes in src/' : ''}${junctionDir === repo ? '' : ` (checkout in BENCH_JUNCTION_DIR=${junctionDir})`}; dist/ as built when the benchmark started (copied, so a rebuild meanwhile does not change it)`,
     placementName,
     placement: placementText(placementName, placement),
     upstreamWorkers: UPSTREAM_WORKERS,

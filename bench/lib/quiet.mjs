@@ -1,13 +1,14 @@
-// How much CPU processes outside the benchmark use: measurements on a busy machine are not comparable.
-// Reads utime + stime of every process in /proc; the benchmark's own processes (its process groups) and
-// kernel threads (which also carry the loopback traffic's soft interrupts) are not counted.
+// How much CPU processes outside the benchmark use, and how much the hypervisor takes away (steal time):
+// measurements on a busy machine are not comparable. Reads utime + stime of every process in /proc; the
+// benchmark's own processes (its process groups) and kernel threads (which also carry the loopback
+// traffic's soft interrupts) are not counted. Steal time comes from the `cpu` line of /proc/stat.
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { sleep } from './processes.mjs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** Share of the CPUs used by other processes during a run above which the run is measured again. */
+/** Share of the CPUs used by other processes (or stolen) during a run above which the run is measured again. */
 export const BUSY_SHARE = 0.05;
 
 function readStat(pid) {
@@ -21,8 +22,15 @@ function readStat(pid) {
   }
 }
 
-/** CPU ticks used so far by every process that is not ours and not a kernel thread. */
+/** The machine's CPU time so far: all of it and the part stolen by the hypervisor, in ticks. */
+function readCpuTimes() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  return { total: fields.reduce((sum, n) => sum + n, 0), steal: fields[7] ?? 0 };
+}
+
+/** CPU ticks used so far by every process that is not ours and not a kernel thread, and the machine's. */
 export function snapshot(ownGroups) {
+  const cpu = readCpuTimes();
   const result = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -31,7 +39,13 @@ export function snapshot(ownGroups) {
     if (stat === undefined || pid === 2 || stat.ppid === 2 || ownGroups().has(stat.pgrp)) continue;
     result.set(pid, stat);
   }
-  return { at: Date.now(), processes: result };
+  return { at: Date.now(), processes: result, cpu };
+}
+
+/** Share of the CPU time (0–1) the hypervisor gave to others between two snapshots. */
+export function stealShare(before, after) {
+  const total = after.cpu.total - before.cpu.total;
+  return total > 0 ? (after.cpu.steal - before.cpu.steal) / total : 0;
 }
 
 /** Share of the whole machine (0–1) used by foreign processes between two snapshots. */

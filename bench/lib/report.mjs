@@ -34,6 +34,7 @@ function summarize(cell) {
     errors: cell.runs.reduce((sum, run) => sum + run.non2xx + run.socketErrors, 0),
     workersFound: cell.workersFound,
     foreign: Math.max(...cell.runs.map((run) => run.foreign ?? 0)),
+    steal: Math.max(...cell.runs.map((run) => run.steal ?? 0)),
     memory: cell.runs.map((run) => run.memory).filter(Boolean),
   };
 }
@@ -55,7 +56,7 @@ export function buildReport({ environment, measured, settings, unavailable }) {
   out(`- Machine: ${environment.machine}`);
   out(`- Versions: ${Object.entries(environment.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out(`- Junction: ${environment.junction}`);
-  out(`- Method: ${settings.rounds} round(s); every round runs every proxy once per scenario, in an order rotated by one each round; each run is \`wrk -t1 -c<c> -d${Math.round(settings.duration)}s --latency\` after a ${Math.round(settings.warmup)} s warm-up at the same c, on a freshly started proxy; figures are medians over rounds, spread = (max − min) / median of req/s. A run during which processes outside the benchmark used ≥ ${BUSY * 100} % of the CPUs is measured again after the machine is quiet (up to ${settings.retries} times).`);
+  out(`- Method: ${settings.rounds} round(s); every round runs every proxy once per scenario, in an order rotated by one each round; each run is \`wrk -t1 -c<c> -d${Math.round(settings.duration)}s --latency\` after a ${Math.round(settings.warmup)} s warm-up at the same c, on a freshly started proxy; figures are medians over rounds, spread = (max − min) / median of req/s. A run during which processes outside the benchmark used ≥ ${BUSY * 100} % of the CPUs, or the hypervisor stole ≥ ${BUSY * 100} % of the CPU time, is measured again after the machine is quiet (up to ${settings.retries} times).`);
   out(`- Upstream: one nginx (worker_processes ${environment.upstreamWorkers}) on 127.0.0.1 answering 200 with a 100-byte body; keep-alive, access log off.`);
   out(`- CPU placement: ${environment.placement}`);
   out(`- Processes: ${proxies.map((p) => `${p.label}: ${p.processes}`).join('; ')}.`);
@@ -70,9 +71,9 @@ export function buildReport({ environment, measured, settings, unavailable }) {
       }
     }
   }
-  const busyRuns = [...measured.cells.values()].flatMap((cell) => cell.runs).filter((run) => (run.foreign ?? 0) >= BUSY).length;
+  const busyRuns = [...measured.cells.values()].flatMap((cell) => cell.runs).filter((run) => (run.foreign ?? 0) >= BUSY || (run.steal ?? 0) >= BUSY).length;
   if (busyRuns > 0) {
-    out(`> **Warning:** in ${busyRuns} run(s) processes outside the benchmark used ≥ ${BUSY * 100} % of the CPUs (see notes); those figures are not reliable.`);
+    out(`> **Warning:** in ${busyRuns} run(s) processes outside the benchmark used ≥ ${BUSY * 100} % of the CPUs, or the hypervisor stole ≥ ${BUSY * 100} % of the CPU time, even after ${settings.retries} new attempts (see notes); those figures are less reliable.`);
     out();
   }
   if (warnings.length > 0) {
@@ -105,6 +106,7 @@ export function buildReport({ environment, measured, settings, unavailable }) {
         if (row.errors > 0) notes.push(`${row.errors} non-2xx/socket errors`);
         if (row.workersFound.some((n) => n < 2)) notes.push('ran as 1 process');
         if (row.foreign >= BUSY) notes.push(`busy machine: other processes used up to ${(row.foreign * 100).toFixed(0)} % CPU`);
+        if (row.steal >= BUSY) notes.push(`steal time up to ${(row.steal * 100).toFixed(0)} %`);
         const baseline = baselineOf(scenario.id, subject);
         if (baseline !== undefined) {
           const base = get(baseline.scenario, baseline.proxy, baseline.mode, c);
@@ -217,7 +219,7 @@ export function buildSoakReport({ environment, soak, settings }) {
   out(`- Junction: ${environment.junction}; \`--workers=${soak.workersExpected}\` (${soak.workersFound} worker processes found); scenario 5 configuration (100 routers)`);
   out(`- Load: \`wrk -t1 -c200 -d${Math.round(settings.soak)}s\`: ${fmtRps(soak.figures.rps)} req/s, p50 ${fmtMs(soak.figures.p50)} ms, p99 ${fmtMs(soak.figures.p99)} ms, ${soak.figures.non2xx + soak.figures.socketErrors} errors`);
   out(`- CPU placement: ${environment.placement}`);
-  out(`- Other processes used ${(soak.foreign * 100).toFixed(0)} % of the CPUs during the soak${soak.foreign >= BUSY ? ' — **busy machine, figures not reliable**' : ''}`);
+  out(`- Other processes used ${(soak.foreign * 100).toFixed(0)} % of the CPUs during the soak, steal time ${(soak.steal * 100).toFixed(0)} %${soak.foreign >= BUSY || soak.steal >= BUSY ? ' — **busy machine, throughput figures not reliable**' : ''}`);
   out();
   const pids = [...new Set(soak.samples.flatMap((s) => s.workers.map((w) => w.pid)))];
   out(`| time | when | primary | ${pids.map((pid, i) => `worker ${i + 1} (pid ${pid})`).join(' | ')} |`);
