@@ -1,6 +1,7 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
@@ -21,6 +22,8 @@ export class DataPlane {
   readonly #log: Logger;
   readonly #pools = new UpstreamPools();
   readonly #state = new StateRegistry();
+  /** Server health: checked here in a single process; followed from the primary's messages in a worker. */
+  readonly health: HealthMonitor;
   readonly #entryPoints = new Map<string, HttpEntryPoint>();
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
@@ -30,8 +33,9 @@ export class DataPlane {
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
 
-  constructor(config: StaticConfig, log: Logger) {
+  constructor(config: StaticConfig, log: Logger, options: { readonly checksHealth?: boolean } = {}) {
     this.#log = log;
+    this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
     this.#settings = runtimeSettings(config, () => this.#isTerminating);
     this.#pluginsLoaded = this.#loadPlugins();
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
@@ -103,7 +107,7 @@ export class DataPlane {
       this.#pending = merged;
       return [];
     }
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins });
+    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins, health: this.health });
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);
