@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import { get } from '../../support/http.js';
 import { startJunction } from '../../support/junction.js';
-import { answeredBy, startUpstream, whoamiText, type Upstream } from '../../support/upstream.js';
+import { answeredBy, startUpstream, whoamiText } from '../../support/upstream.js';
+import { startCheckedUpstream } from './checked-upstream.js';
 import { until } from '../../support/until.js';
-
-/** An echo server whose health endpoint answers 200 or 503 as the test says. */
-export async function startCheckedUpstream(t: Parameters<typeof startUpstream>[0], name: string): Promise<Upstream & { healthy: boolean }> {
-  const state = { healthy: true };
-  const upstream = await startUpstream(t, {
-    name,
-    handler(request: IncomingMessage, response: ServerResponse) {
-      if (request.url === '/health') {
-        response.writeHead(state.healthy ? 200 : 503).end();
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'text/plain' }).end(whoamiText(name, request));
-    },
-  });
-  return Object.defineProperty(upstream, 'healthy', {
-    get: () => state.healthy,
-    set: (value: boolean) => {
-      state.healthy = value;
-    },
-  }) as Upstream & { healthy: boolean };
-}
 
 async function whoAnswers(url: string, host: string, count: number): Promise<string[]> {
   const names: string[] = [];
