@@ -49,7 +49,7 @@ export type ServiceFactory<C> = (config: C, context: ServiceBuildContext) => Ser
 /** The children a parent with `healthCheck: {}` follows must follow health too, as Traefik requires. */
 export function childAvailability(child: ServiceNode, childName: string, path: string): Availability {
   if (child.availability === undefined) {
-    throw new ConfigError(path, `service ${quote(childName)} does not report its health (it has no healthCheck), so healthCheck cannot follow it`);
+    throw new ConfigError(path, `service ${quote(childName)} has no healthCheck, so its health cannot be followed`);
   }
   return child.availability;
 }

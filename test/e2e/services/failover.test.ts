@@ -62,6 +62,6 @@ describe('failover', () => {
       dynamic: failoverConfig(main.url, main.url).replace(`main: { loadBalancer: { healthCheck: { path: /health, interval: ${intervalMs}ms }, `, 'main: { loadBalancer: { '),
     });
 
-    await junction.waitForOutput(/http\.services\.app\.failover\.service: service "main" does not report its health/);
+    await junction.waitForOutput(/http\.services\.app\.failover\.service: service "main" has no healthCheck/);
   });
 });

@@ -12,7 +12,7 @@ const unavailableBody = 'Service Unavailable\n';
  * `healthCheck: {}`, and then neither being up answers 503.
  */
 export const failover: ServiceFactory<FailoverConfig> = (config, context) => {
-  if (config.errors !== undefined) throw new ConfigError('errors', 'not supported yet');
+  if (config.errors !== undefined) throw new ConfigError('errors', 'failing over on response status (errors) is not supported yet');
   const main = reference(config.service, 'service', context);
   const fallback = reference(config.fallback, 'fallback', context);
   const mainAvailability = childAvailability(main, config.service, 'service');
