@@ -5,6 +5,7 @@ import { NoHealthyServerError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
 import { forward, type ForwardTarget } from '../../proxy/forward.js';
 import { RendezvousHash } from '../highest-random-weight/rendezvous-hash.js';
+import { PassiveHealth } from '../health-check/passive-health.js';
 import type { HealthCheckPlan } from '../health-check/health-monitor.js';
 import type { ServerHealthTable } from '../health-check/server-health.js';
 import type { ServiceBuildContext, ServiceFactory } from '../service.js';
@@ -13,9 +14,6 @@ import { healthCheckPlan } from './health-check-plan.js';
 import { PowerOfTwoChoices } from './power-of-two-choices.js';
 import { unreachableDispatcher } from './unreachable-dispatcher.js';
 import { WeightedRoundRobin } from './weighted-round-robin.js';
-
-/** Options this build does not apply yet; refusing them beats pretending. */
-const unsupportedOptions = ['passiveHealthCheck'] as const;
 
 interface Server {
   readonly name: string;
@@ -31,9 +29,6 @@ type Pick = (exchange: Exchange, isAvailable: (index: number) => boolean) => num
  * weight), skips servers that fail their health check, pins clients with a sticky cookie, and forwards.
  */
 export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context) => {
-  for (const option of unsupportedOptions) {
-    if (config[option] !== undefined) throw new ConfigError(option, 'not supported yet');
-  }
   if (config.strategy === 'leasttime') throw new ConfigError('strategy', `strategy ${quote(config.strategy)} is not supported yet; use "wrr", "p2c" or "hrw"`);
   if (config.strategy === 'hrw' && config.sticky !== undefined) throw new ConfigError('sticky', 'strategy "hrw" pins clients by their IP and takes no sticky cookie');
 
@@ -59,20 +54,27 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
   const serviceName = context.name;
   // A server with weight 0 never takes a request, as in Traefik where it is not even added.
   const isWeighted = servers.map((server) => server.weight > 0);
-  const isAvailable = health === undefined ? (index: number): boolean => isWeighted[index] === true : (index: number): boolean => isWeighted[index] === true && health.isUp(index);
+  const passive = config.passiveHealthCheck === undefined ? undefined : passiveHealth(config.passiveHealthCheck, servers, context);
+  const isAvailable = (index: number): boolean => isWeighted[index] === true && (health?.isUp(index) ?? true) && (passive?.isUp(index) ?? true);
+
+  /** Forwards to server `index`; with a passive health check, its answer's status is recorded. */
+  function send(exchange: Exchange, index: number): void {
+    if (passive !== undefined) exchange.onResponseHeaders((status) => passive.record(index, status));
+    forward(exchange, targets[index]!);
+  }
 
   function loadBalancer(exchange: Exchange): void {
     if (sticky !== undefined) {
       const pin = sticky.pinned(exchange);
       if (pin !== undefined && isAvailable(pin.index)) {
         if (pin.isLegacy) sticky.pin(exchange, pin.index);
-        return forward(exchange, targets[pin.index]!);
+        return send(exchange, pin.index);
       }
     }
     const index = health !== undefined && !health.hasUpServer ? undefined : pick(exchange, isAvailable);
     if (index === undefined) return exchange.fail(new NoHealthyServerError(serviceName));
     sticky?.pin(exchange, index);
-    forward(exchange, targets[index]!);
+    send(exchange, index);
   }
 
   return {
@@ -80,6 +82,10 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
     availability: health === undefined ? undefined : { isAvailable: () => health.hasUpServer && servers.some((_server, index) => isAvailable(index)) },
   };
 };
+
+function passiveHealth(config: NonNullable<LoadBalancerConfig['passiveHealthCheck']>, servers: readonly Server[], context: ServiceBuildContext): PassiveHealth {
+  return context.state('passive', () => new PassiveHealth(servers.map((server) => server.name), config.failureWindow > 0 ? config.failureWindow : 10_000, config.maxFailedAttempts, context.log));
+}
 
 function serverHealth(config: LoadBalancerConfig, servers: readonly Server[], context: ServiceBuildContext): ServerHealthTable {
   const plan: HealthCheckPlan = healthCheckPlan(config.healthCheck!, config.serversTransport, servers.map((server) => server.name), context);
