@@ -74,6 +74,11 @@ export class Primary {
     });
   }
 
+  /** Server health as the checks (run here) see it: the view the API reads with workers. */
+  get health(): HealthMonitor {
+    return this.#health;
+  }
+
   /** Forks the workers and waits until each one listens; rejects if one cannot bind its sockets. */
   async start(): Promise<void> {
     // Every worker accepts on the shared sockets itself; the kernel spreads connections among them.

@@ -43,8 +43,6 @@ export interface BuildDependencies {
   readonly health?: HealthMonitor;
 }
 
-/** What a validation-only build follows health with: nothing runs, every server is up. */
-const validationHealth = new HealthMonitor({ isActive: false, log: silentLogger });
 
 type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -68,12 +66,15 @@ class RuntimeBuilder {
   readonly #usedPools = new Set<string>();
   readonly #usedState = new Set<string>();
   readonly #state: StateRegistry;
+  /** A validation-only build follows health with a monitor of its own that runs nothing: every server is up. */
+  readonly #health: HealthMonitor;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
     this.#settings = settings;
     this.#dependencies = dependencies;
     this.#state = dependencies.state ?? new StateRegistry();
+    this.#health = dependencies.health ?? new HealthMonitor({ isActive: false, log: silentLogger });
   }
 
   build(): Runtime {
@@ -294,7 +295,6 @@ class RuntimeBuilder {
   #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): ServiceNode {
     const definition = JSON.stringify(item.config);
     const stateKey = (name: string): string => `service\0${qualifiedName}\0${name}\0${definition}`;
-    const health = this.#dependencies.health ?? validationHealth;
     const context: ServiceBuildContext = {
       name: qualifiedName,
       log: this.#dependencies.log.with({ serviceName: qualifiedName }),
@@ -302,7 +302,7 @@ class RuntimeBuilder {
       state: (name, create) => this.#state.acquire(stateKey(name), create, this.#usedState),
       serverHealth: (servers, plan) => {
         const key = stateKey('health');
-        const watch = this.#state.acquire(key, () => health.watch(key, qualifiedName, servers, plan), this.#usedState);
+        const watch = this.#state.acquire(key, () => this.#health.watch(key, qualifiedName, servers, plan), this.#usedState);
         watch.update(plan);
         return watch.table;
       },
