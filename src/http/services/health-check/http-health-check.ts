@@ -18,6 +18,11 @@ const maxRedirects = 10;
 /** Redirects to another origin leave the server's pool; they go through a shared agent. */
 let redirectAgent: Agent | undefined;
 
+/** `scheme://host[:port]`; WHATWG URLs give "null" as the origin of schemes they do not know, such as h2c. */
+export function originOf(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
+
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
@@ -34,11 +39,11 @@ export async function checkHttpHealth(url: URL, dispatcher: Dispatcher, spec: Ht
   for (let hop = 0; ; hop++) {
     const headers: Record<string, string> = { ...spec.headers };
     headers.host = hop === 0 && spec.hostname !== undefined ? spec.hostname : current.host;
-    const through = current.origin === url.origin ? dispatcher : (redirectAgent ??= new Agent());
+    const through = originOf(current) === originOf(url) ? dispatcher : (redirectAgent ??= new Agent());
     let status: number;
     let location: string | undefined;
     try {
-      const response = await through.request({ origin: current.origin, path: `${current.pathname}${current.search}`, method: method as Dispatcher.HttpMethod, headers, signal: combined });
+      const response = await through.request({ origin: originOf(current), path: `${current.pathname}${current.search}`, method: method as Dispatcher.HttpMethod, headers, signal: combined });
       status = response.statusCode;
       const header = response.headers.location;
       location = Array.isArray(header) ? header[0] : header;

@@ -2,6 +2,7 @@ import type { ServerHealthCheckConfig } from '../../../config/dynamic/http-schem
 import { ConfigError } from '../../../config/errors.js';
 import { parseServerUrl } from '../../../config/dynamic/server-url.js';
 import type { HealthCheckPlan, HealthCheckTarget } from '../health-check/health-monitor.js';
+import { originOf } from '../health-check/http-health-check.js';
 import type { ServiceBuildContext } from '../service.js';
 
 /**
@@ -21,7 +22,7 @@ export function healthCheckPlan(config: ServerHealthCheckConfig, serversTranspor
     const url = new URL(config.path ?? '', serverUrl);
     if (config.scheme !== undefined) url.protocol = `${config.scheme}:`;
     if (config.port !== undefined && config.port !== 0) url.port = String(config.port);
-    targets.push({ server, url, dispatcher: context.transport(url.origin, serversTransport).dispatcher });
+    targets.push({ server, url, dispatcher: context.transport(originOf(url), serversTransport).dispatcher });
   }
   return {
     spec: {
