@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer as createH2cServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { get } from '../../support/http.js';
 import { startJunction } from '../../support/junction.js';
@@ -149,5 +151,46 @@ http:
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // One checker (the primary's), not one per worker: about five probes a second, far from fifteen.
     assert.ok(b.requests.filter((request) => request.url === '/health').length - probes <= 8);
+  });
+});
+
+describe('loadBalancer healthCheck, mode grpc', () => {
+  it('asks grpc.health.v1.Health over h2c on the configured port and takes a NOT_SERVING server out', async (t) => {
+    let serving = 1;
+    const health = createH2cServer();
+    health.on('stream', (stream) => {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.from([0, 0, 0, 0, 2, 0x08, serving]));
+      });
+    });
+    await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => health.close(resolve)));
+    const a = await startUpstream(t, { name: 'a' });
+    const b = await startUpstream(t, { name: 'b' });
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`hc.test\`)", service: app }
+  services:
+    app:
+      loadBalancer:
+        servers: [{ url: "${a.url}" }]
+        healthCheck: { mode: grpc, port: ${(health.address() as AddressInfo).port}, interval: 200ms }
+    other:
+      loadBalancer:
+        servers: [{ url: "${b.url}" }]
+`,
+    });
+
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'hc.test' } })).status, 200);
+    serving = 2;
+    await junction.waitForOutput(/Health check failed\..*checking gRPC health: received gRPC status code: NOT_SERVING/);
+    await until(async () => (await get(`${junction.url('web')}/`, { headers: { host: 'hc.test' } })).status === 503);
+    serving = 1;
+    await until(async () => (await get(`${junction.url('web')}/`, { headers: { host: 'hc.test' } })).status === 200);
   });
 });

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
+import { createServer as createH2cServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Pool } from 'undici';
 import { HealthMonitor, type HealthCheckPlan } from '../../../src/http/services/health-check/health-monitor.js';
+import { checkGrpcHealth } from '../../../src/http/services/health-check/grpc-health-check.js';
 import { checkHttpHealth, type HttpHealthCheckSpec } from '../../../src/http/services/health-check/http-health-check.js';
 import type { ServerStatusChange } from '../../../src/http/services/health-check/server-health.js';
 import { silentLogger } from '../../../src/observability/logger.js';
 
 const spec: HttpHealthCheckSpec = { method: 'GET', status: 0, hostname: undefined, headers: {}, followRedirects: true, timeoutMs: 1000 };
-const noChecks: HealthCheckPlan = { spec, intervalMs: 1000, unhealthyIntervalMs: 1000, targets: [] };
+const noChecks: HealthCheckPlan = { mode: 'http', isGrpcPlaintext: true, spec, intervalMs: 1000, unhealthyIntervalMs: 1000, targets: [] };
 
 async function serve(t: { after: (fn: () => unknown) => void }, handler: Parameters<typeof createServer>[1]): Promise<{ url: URL; pool: Pool }> {
   const server: Server = createServer(handler);
@@ -84,5 +86,42 @@ describe('HealthMonitor', () => {
     assert.equal(table.isUp(0), false);
     assert.deepEqual(worker.snapshot().map(({ server, status }) => `${server} ${status}`), ['http://a DOWN', 'http://b UP']);
     watch.close();
+  });
+});
+
+describe('gRPC health check', () => {
+  /** A plaintext HTTP/2 server answering grpc.health.v1.Health/Check with a status (or a gRPC error). */
+  async function grpcServer(t: { after: (fn: () => unknown) => void }, answer: () => { servingStatus?: number; grpcStatus?: number }): Promise<number> {
+    const server = createH2cServer();
+    server.on('stream', (stream, headers) => {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        const { servingStatus, grpcStatus = 0 } = answer();
+        assert.equal(headers[':path'], '/grpc.health.v1.Health/Check');
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': String(grpcStatus), 'grpc-message': grpcStatus === 0 ? '' : 'unknown service' }));
+        if (grpcStatus === 0) stream.end(Buffer.from([0, 0, 0, 0, 2, 0x08, servingStatus ?? 0]));
+        else stream.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => server.close(resolve)));
+    return (server.address() as AddressInfo).port;
+  }
+
+  it('passes on SERVING and fails on NOT_SERVING or an unimplemented service, as Traefik words it', async (t) => {
+    let reply: { servingStatus?: number; grpcStatus?: number } = { servingStatus: 1 };
+    const port = String(await grpcServer(t, () => reply));
+    const signal = new AbortController().signal;
+
+    assert.equal(await outcome(checkGrpcHealth('127.0.0.1', port, 1000, signal)), 'healthy');
+    reply = { servingStatus: 2 };
+    assert.equal(await outcome(checkGrpcHealth('127.0.0.1', port, 1000, signal)), 'received gRPC status code: NOT_SERVING');
+    reply = { grpcStatus: 12 };
+    assert.match(await outcome(checkGrpcHealth('127.0.0.1', port, 1000, signal)), /^gRPC server does not implement the health protocol/);
+  });
+
+  it('fails when nothing listens', async () => {
+    assert.match(await outcome(checkGrpcHealth('127.0.0.1', '9', 1000, new AbortController().signal)), /^fail to connect to 127\.0\.0\.1:9/);
   });
 });

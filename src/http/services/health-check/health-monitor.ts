@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../observability/logger.js';
+import { checkGrpcHealth } from './grpc-health-check.js';
 import { checkHttpHealth, type HttpHealthCheckSpec } from './http-health-check.js';
 import { ServerHealthTable, type ServerStatus, type ServerStatusChange } from './server-health.js';
 
@@ -13,6 +14,9 @@ export interface HealthCheckTarget {
 }
 
 export interface HealthCheckPlan {
+  readonly mode: 'http' | 'grpc';
+  /** gRPC checks with a TLS scheme fail as in Traefik, which dials them without transport security. */
+  readonly isGrpcPlaintext: boolean;
   readonly spec: HttpHealthCheckSpec;
   readonly intervalMs: number;
   readonly unhealthyIntervalMs: number;
@@ -93,6 +97,10 @@ export class HealthMonitor {
   }
 }
 
+function defaultPort(url: URL): string {
+  return url.protocol === 'https:' ? '443' : '80';
+}
+
 /**
  * Checks each server of one service on its own timer: every `interval` while UP, every `unhealthyInterval`
  * while DOWN, the first check one interval after the start, as Traefik's tickers do.
@@ -129,11 +137,14 @@ class ServiceHealthChecker {
     if (target === undefined || this.#stop.signal.aborted) return;
     let status: ServerStatus = 'UP';
     try {
-      await checkHttpHealth(target.url, target.dispatcher, plan.spec, this.#stop.signal);
+      if (plan.mode === 'http') await checkHttpHealth(target.url, target.dispatcher, plan.spec, this.#stop.signal);
+      else if (!plan.isGrpcPlaintext) throw new Error('grpc: no transport security set');
+      else await checkGrpcHealth(target.url.hostname.replace(/^\[|\]$/g, ''), target.url.port || defaultPort(target.url), plan.spec.timeoutMs, this.#stop.signal);
     } catch (error) {
       if (this.#stop.signal.aborted) return;
       status = 'DOWN';
-      this.#log.warn('Health check failed.', { targetURL: server, error: `checking HTTP health: ${(error as Error).message}` });
+      const what = plan.mode === 'http' ? 'HTTP' : 'gRPC';
+      this.#log.warn('Health check failed.', { targetURL: server, error: `checking ${what} health: ${(error as Error).message}` });
     }
     if (this.#stop.signal.aborted) return;
     this.#table.set(server, status);

@@ -10,8 +10,7 @@ import type { ServiceBuildContext } from '../service.js';
  * resolved against it, then `scheme` and `port` applied, as Traefik's newRequest does) and its pool.
  */
 export function healthCheckPlan(config: ServerHealthCheckConfig, serversTransport: string | undefined, servers: readonly string[], context: ServiceBuildContext): HealthCheckPlan {
-  if (config.mode === 'grpc') throw new ConfigError('healthCheck.mode', 'mode "grpc" is not supported yet');
-  if (config.scheme === 'h2c') throw new ConfigError('healthCheck.scheme', 'scheme "h2c" is not supported yet');
+  if (config.scheme === 'h2c' && config.mode === 'http') throw new ConfigError('healthCheck.scheme', 'scheme "h2c" is not supported yet');
   const intervalMs = config.interval > 0 ? config.interval : 30_000;
   const unhealthyIntervalMs = config.unhealthyInterval === undefined ? intervalMs : config.unhealthyInterval > 0 ? config.unhealthyInterval : 30_000;
   const timeoutMs = config.timeout > 0 ? config.timeout : 5_000;
@@ -20,11 +19,14 @@ export function healthCheckPlan(config: ServerHealthCheckConfig, serversTranspor
     const { url: serverUrl, isPortInvalid } = parseServerUrl(server)!;
     if (isPortInvalid) continue;
     const url = new URL(config.path ?? '', serverUrl);
-    if (config.scheme !== undefined) url.protocol = `${config.scheme}:`;
+    if (config.scheme !== undefined && config.mode === 'http') url.protocol = `${config.scheme}:`;
     if (config.port !== undefined && config.port !== 0) url.port = String(config.port);
     targets.push({ server, url, dispatcher: context.transport(originOf(url), serversTransport).dispatcher });
   }
   return {
+    mode: config.mode,
+    // Traefik dials gRPC checks without credentials: only plaintext (h2c) servers can pass them.
+    isGrpcPlaintext: config.scheme === undefined || config.scheme === 'http' || config.scheme === 'h2c',
     spec: {
       method: config.method,
       status: config.status ?? 0,
