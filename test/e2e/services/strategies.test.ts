@@ -52,6 +52,33 @@ http:
     await Promise.all(pending);
   });
 
+  it('leasttime sends most requests to the server that answers first', async (t) => {
+    const slow = await startUpstream(t, {
+      name: 'slow',
+      handler(request, response) {
+        setTimeout(() => response.writeHead(200).end(whoamiText('slow', request)), 150);
+      },
+    });
+    const fast = await startUpstream(t, { name: 'fast' });
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`lt.test\`)", service: app }
+  services:
+    app:
+      loadBalancer:
+        strategy: leasttime
+        servers: [{ url: "${slow.url}" }, { url: "${fast.url}" }]
+`,
+    });
+
+    const names = await answers(`${junction.url('web')}/`, 'lt.test', 20);
+
+    // Each is tried once; from then on the slow one's average keeps it out.
+    assert.ok(names.filter((name) => name === 'slow').length <= 2, names.join(', '));
+  });
+
   it('hrw sends each client IP to the same server, and to another when that one is down', async (t) => {
     const a = await startUpstream(t, { name: 'a' });
     const b = await startUpstream(t, { name: 'b' });

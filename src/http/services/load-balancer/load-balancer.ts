@@ -1,5 +1,5 @@
 import type { LoadBalancerConfig } from '../../../config/dynamic/http-schema.js';
-import { ConfigError, configPath, quote } from '../../../config/errors.js';
+import { ConfigError, configPath } from '../../../config/errors.js';
 import { parseServerUrl } from '../../../config/dynamic/server-url.js';
 import { NoHealthyServerError } from '../../errors.js';
 import type { Exchange } from '../../exchange.js';
@@ -11,6 +11,7 @@ import type { ServerHealthTable } from '../health-check/server-health.js';
 import type { ServiceBuildContext, ServiceFactory } from '../service.js';
 import { StickyCookie } from '../sticky/sticky-cookie.js';
 import { healthCheckPlan } from './health-check-plan.js';
+import { LeastTime } from './least-time.js';
 import { PowerOfTwoChoices } from './power-of-two-choices.js';
 import { unreachableDispatcher } from './unreachable-dispatcher.js';
 import { WeightedRoundRobin } from './weighted-round-robin.js';
@@ -29,8 +30,7 @@ type Pick = (exchange: Exchange, isAvailable: (index: number) => boolean) => num
  * weight), skips servers that fail their health check, pins clients with a sticky cookie, and forwards.
  */
 export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context) => {
-  if (config.strategy === 'leasttime') throw new ConfigError('strategy', `strategy ${quote(config.strategy)} is not supported yet; use "wrr", "p2c" or "hrw"`);
-  if (config.strategy === 'hrw' && config.sticky !== undefined) throw new ConfigError('sticky', 'strategy "hrw" pins clients by their IP and takes no sticky cookie');
+  if (config.strategy === 'hrw' && config.sticky !== undefined) context.log.warn('sticky is ignored with strategy "hrw", which pins clients by their IP');
 
   const servers: Server[] = (config.servers ?? []).map((server, index) => {
     const { url, isPortInvalid } = parseServerUrl(server.url)!;
@@ -49,7 +49,7 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
 
   const health = config.healthCheck === undefined ? undefined : serverHealth(config, servers, context);
   const pick = picker(config.strategy, servers, context);
-  const sticky = config.sticky?.cookie === undefined ? undefined : new StickyCookie(config.sticky.cookie, context.name, servers.map((server) => server.name));
+  const sticky = config.sticky?.cookie === undefined || config.strategy === 'hrw' ? undefined : new StickyCookie(config.sticky.cookie, context.name, servers.map((server) => server.name));
   const targets = servers.map((server) => server.target);
   const serviceName = context.name;
   // A server with weight 0 never takes a request, as in Traefik where it is not even added.
@@ -101,6 +101,21 @@ function picker(strategy: LoadBalancerConfig['strategy'], servers: readonly Serv
         if (index === undefined) return undefined;
         p2c.started(index);
         exchange.response.once('close', () => p2c.finished(index));
+        return index;
+      };
+    }
+    case 'leasttime': {
+      const leastTime = context.state('leasttime', () => new LeastTime(servers.map((server) => server.weight)));
+      return (exchange, isAvailable) => {
+        const index = leastTime.next(isAvailable);
+        if (index === undefined) return undefined;
+        leastTime.started(index);
+        const startedAt = performance.now();
+        exchange.response.once('close', () => leastTime.finished(index));
+        exchange.onResponseHeaders(() => {
+          // Only an answer from the server counts; not one Junction makes for a failure.
+          if (exchange.error === undefined) leastTime.recordFirstByte(index, performance.now() - startedAt);
+        });
         return index;
       };
     }
