@@ -35,6 +35,7 @@ import { stripPrefixSchema } from '../../http/middlewares/strip-prefix/strip-pre
 import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-regex/strip-prefix-regex-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
+import { checkStatusRanges } from '../../http/middlewares/errors/status-ranges.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
@@ -169,7 +170,10 @@ export const failoverSchema = object({
   service: serviceReference,
   fallback: serviceReference,
   healthCheck: parentHealthCheck,
-  errors: anything(),
+  errors: object({
+    status: list(string(checkStatusRanges)),
+    maxRequestBodyBytes: withDefault(number({ integer: true }), -1),
+  }),
 });
 
 export const httpServiceSchema = exactlyOneOf(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { get } from '../../support/http.js';
 import { startJunction } from '../../support/junction.js';
-import { answeredBy } from '../../support/upstream.js';
+import { answeredBy, startUpstream, whoamiText } from '../../support/upstream.js';
 import { until } from '../../support/until.js';
 import { startCheckedUpstream } from './checked-upstream.js';
 
@@ -63,5 +63,48 @@ describe('failover', () => {
     });
 
     await junction.waitForOutput(/http\.services\.app\.failover\.service: service "main" has no healthCheck/);
+  });
+});
+
+describe('failover on response status (errors)', () => {
+  it('replaces an answer in errors.status with the fallback’s, replaying the request body', async (t) => {
+    const main = await startUpstream(t, {
+      name: 'main',
+      handler(request, response) {
+        if (request.url!.startsWith('/broken')) response.writeHead(503, { 'x-main': 'yes' }).end('main failed');
+        else response.writeHead(200).end(whoamiText('main', request));
+      },
+    });
+    const backup = await startUpstream(t, { name: 'backup' });
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`f.test\`)", service: app }
+  services:
+    app:
+      failover:
+        service: main
+        fallback: backup
+        errors: { status: ["500-503"], maxRequestBodyBytes: 1000 }
+    main: { loadBalancer: { servers: [{ url: "${main.url}" }] } }
+    backup: { loadBalancer: { servers: [{ url: "${backup.url}" }] } }
+`,
+    });
+    const url = junction.url('web');
+
+    assert.equal(answeredBy((await get(`${url}/fine`, { headers: { host: 'f.test' } })).body), 'main');
+
+    const replaced = await get(`${url}/broken?x=1`, { method: 'POST', headers: { host: 'f.test' }, body: 'payload' });
+    assert.equal(replaced.status, 200);
+    assert.equal(answeredBy(replaced.body), 'backup');
+    assert.equal(replaced.headers['x-main'], undefined);
+    assert.equal(backup.lastRequest.url, '/broken?x=1');
+    assert.equal(backup.lastRequest.body.toString(), 'payload');
+    assert.equal(main.lastRequest.body.toString(), 'payload');
+
+    const tooLarge = await get(`${url}/broken`, { method: 'POST', headers: { host: 'f.test' }, body: Buffer.alloc(2000, 'x') });
+    assert.equal(tooLarge.status, 413);
+    assert.equal(tooLarge.body, 'Request body too large\n');
   });
 });
