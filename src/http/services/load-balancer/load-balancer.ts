@@ -92,6 +92,12 @@ function serverHealth(config: LoadBalancerConfig, servers: readonly Server[], co
   return context.serverHealth(servers.map((server) => server.name), plan);
 }
 
+/** Calls `done` once the exchange is over: its response closed, or its upgraded connection. */
+function whenDone(exchange: Exchange, done: () => void): void {
+  if (exchange.upgrade !== undefined) exchange.upgrade.socket.once('close', done);
+  else exchange.response.once('close', done);
+}
+
 function picker(strategy: LoadBalancerConfig['strategy'], servers: readonly Server[], context: ServiceBuildContext): Pick {
   switch (strategy) {
     case 'p2c': {
@@ -100,7 +106,7 @@ function picker(strategy: LoadBalancerConfig['strategy'], servers: readonly Serv
         const index = p2c.next(isAvailable);
         if (index === undefined) return undefined;
         p2c.started(index);
-        exchange.response.once('close', () => p2c.finished(index));
+        whenDone(exchange, () => p2c.finished(index));
         return index;
       };
     }
@@ -111,7 +117,7 @@ function picker(strategy: LoadBalancerConfig['strategy'], servers: readonly Serv
         if (index === undefined) return undefined;
         leastTime.started(index);
         const startedAt = performance.now();
-        exchange.response.once('close', () => leastTime.finished(index));
+        whenDone(exchange, () => leastTime.finished(index));
         exchange.onResponseHeaders(() => {
           // Only an answer from the server counts; not one Junction makes for a failure.
           if (exchange.error === undefined) leastTime.recordFirstByte(index, performance.now() - startedAt);
