@@ -43,7 +43,6 @@ export interface BuildDependencies {
   readonly health?: HealthMonitor;
 }
 
-
 type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
 /**
