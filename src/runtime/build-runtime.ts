@@ -11,8 +11,9 @@ import type { ServiceBuildContext, UpstreamTransport } from '../http/services/se
 import type { Logger } from '../observability/logger.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
-import { internalServices } from './internal-services.js';
+import { availableInternalServices, internalServices } from './internal-services.js';
 import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
+import { buildRuntimeReport, emptyRuntimeReport, type AttributedError, type RuntimeReport, type ServerStatus } from './runtime-report.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 import { StateRegistry } from './state-registry.js';
 import { defaultTransportSettings, type TransportSettings, type UpstreamPools } from './upstream-pools.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly usedPools: ReadonlySet<string>;
   /** State keys this runtime uses; the others can be dropped once it is live. */
   readonly usedState: ReadonlySet<string>;
+  /** Every declared item with its status, faults and relations, as the API shows them. */
+  readonly report: RuntimeReport;
 }
 
 export interface BuildDependencies {
@@ -60,6 +63,13 @@ class RuntimeBuilder {
   readonly #usedPools = new Set<string>();
   readonly #usedState = new Set<string>();
   readonly #state: StateRegistry;
+  /** Faults with the provider of the item they belong to, for the report. */
+  readonly #attributed: AttributedError[] = [];
+  /** Entry points each router resolved to, for the report's `using`. */
+  readonly #using = new Map<string, readonly string[]>();
+  readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
+  /** Set once the build ends; internal services that show the report read it through a getter. */
+  #report: RuntimeReport = emptyRuntimeReport;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
@@ -77,7 +87,7 @@ class RuntimeBuilder {
         this.#buildRouter(qualifiedName, item, routesByEntryPoint);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        this.#report(item.provider, error);
+        this.#reportError(item.provider, error);
       }
     }
     const routers = new Map<string, RouterTable>();
@@ -86,15 +96,25 @@ class RuntimeBuilder {
       routers.set(entryPoint, new RouterTable(routes));
       enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
     }
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState };
+    this.#report = buildRuntimeReport(this.#config, {
+      errors: this.#attributed,
+      using: this.#using,
+      enabledRouters: new Set([...enabledRouters.values()].flat()),
+      defaultEntryPoints: this.#defaultEntryPoints(),
+      internalServices: availableInternalServices(this.#settings),
+      serverStatus: this.#serverStatus,
+    });
+    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#report };
   }
 
   /** Records a fault once, with where the provider wrote it. */
-  #report(provider: string, error: ConfigError): void {
+  #reportError(provider: string, error: ConfigError): void {
     if (this.#reported.has(error.message)) return;
     this.#reported.add(error.message);
     const location = this.#config.locate(provider, error.path);
-    this.#errors.push(location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`));
+    const located = location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`);
+    this.#errors.push(located);
+    this.#attributed.push({ provider, error: located });
   }
 
   #buildRouter(
@@ -120,6 +140,7 @@ class RuntimeBuilder {
     const priority = config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule);
 
     const entryPoints = this.#routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
+    this.#using.set(qualifiedName, entryPoints);
     const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
     const serviceName = qualify(config.service, provider);
     const service = this.#service(serviceName, joinPath(path, 'service'));
@@ -160,10 +181,7 @@ class RuntimeBuilder {
   #routerEntryPoints(requested: readonly string[] | undefined, path: string): string[] {
     const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
     if (requested === undefined || requested.length === 0) {
-      const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
-      const defaults = httpEntryPoints
-        .filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik')
-        .map((entryPoint) => entryPoint.name);
+      const defaults = this.#defaultEntryPoints();
       if (defaults.length === 0) throw new ConfigError(path, 'no default entryPoint to serve on; set entryPoints');
       return defaults;
     }
@@ -177,6 +195,13 @@ class RuntimeBuilder {
     return [...new Set(requested)];
   }
 
+  /** The entryPoints of a router without `entryPoints`: the asDefault ones (else every TCP one), never `traefik`. */
+  #defaultEntryPoints(): string[] {
+    const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
+    const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
+    return httpEntryPoints.filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik').map((entryPoint) => entryPoint.name);
+  }
+
   /** The entryPoint's own middlewares, built for this router (Traefik prepends them to each router's list). */
   #entryPointMiddlewares(entryPoint: string, routerPath: string, routerName: string): Middleware[] {
     const references = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.middlewares ?? [];
@@ -185,7 +210,7 @@ class RuntimeBuilder {
       return this.#resolveMiddlewares(references, 'internal', configPath('entryPoints', entryPoint, 'http', 'middlewares'), routerName);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.#report('internal', error);
+      this.#reportError('internal', error);
       throw new ConfigError(routerPath, `entryPoint ${quote(entryPoint)} has a broken middleware: ${error.reason}`);
     }
   }
@@ -207,7 +232,7 @@ class RuntimeBuilder {
           resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, routerName, [...visiting, qualifiedName]));
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
-          this.#report(item.provider, error);
+          this.#reportError(item.provider, error);
           throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${error.reason}`);
         }
         return;
@@ -238,7 +263,7 @@ class RuntimeBuilder {
       return { ok: true, value: factory(item.config.config, context) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.#report(item.provider, error.under(path));
+      this.#reportError(item.provider, error.under(path));
       return { ok: false, reason: `middleware ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
   }
@@ -256,7 +281,11 @@ class RuntimeBuilder {
 
   #buildService(qualifiedName: string): Built<Handler> {
     const internal = internalServices.get(qualifiedName);
-    if (internal !== undefined) return { ok: true, value: internal(this.#settings) };
+    if (internal !== undefined) {
+      const reason = internal.unavailable(this.#settings);
+      if (reason !== undefined) return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${reason}` };
+      return { ok: true, value: internal.create(this.#settings, { report: () => this.#report }) };
+    }
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);
@@ -264,7 +293,7 @@ class RuntimeBuilder {
       return { ok: true, value: this.#serviceHandler(qualifiedName, item) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.#report(item.provider, error.under(path));
+      this.#reportError(item.provider, error.under(path));
       return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
   }
@@ -276,8 +305,13 @@ class RuntimeBuilder {
       transport: (origin, serversTransport) => this.#transport(origin, serversTransport, item.provider),
     };
     switch (item.config.kind) {
-      case 'loadBalancer':
-        return loadBalancer(item.config.config, context);
+      case 'loadBalancer': {
+        const handler = loadBalancer(item.config.config, context);
+        // Without health checks every server is UP, as Traefik reports it.
+        const status = Object.fromEntries((item.config.config.servers ?? []).map((server) => [server.url, 'UP' as const]));
+        this.#serverStatus.set(qualifiedName, () => status);
+        return handler;
+      }
       default:
         throw new ConfigError('', `service type ${quote(item.config.kind)} is not supported yet`);
     }
@@ -297,7 +331,7 @@ class RuntimeBuilder {
         settings = transportSettings(item.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        this.#report(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
+        this.#reportError(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
         throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${error.reason}`);
       }
       responseHeaderTimeoutMs = item.config.forwardingTimeouts?.responseHeaderTimeout ?? 0;
