@@ -91,7 +91,7 @@ export interface BuildFindings {
   readonly serverStatus: ReadonlyMap<string, () => Readonly<Record<string, ServerStatus>> | undefined>;
 }
 
-const itemSections = { routers: 'http.routers.', services: 'http.services.', middlewares: 'http.middlewares.' } as const;
+const itemSections = { routers: 'http.routers', services: 'http.services', middlewares: 'http.middlewares' } as const;
 type ItemSection = keyof typeof itemSections;
 
 /** Reads the item name that starts a configuration path after its section: `api` or `["app.v2"]`. */
@@ -108,7 +108,9 @@ export function leadingName(rest: string): string | undefined {
 export function attributeError({ provider, error }: AttributedError): { section: ItemSection; name: string } | undefined {
   for (const [section, prefix] of Object.entries(itemSections) as Array<[ItemSection, string]>) {
     if (!error.path.startsWith(prefix)) continue;
-    const name = leadingName(error.path.slice(prefix.length));
+    // A plain name follows a dot (`http.routers.api`), a quoted one a bracket (`http.routers["app.v2"]`).
+    const rest = error.path.slice(prefix.length);
+    const name = rest.startsWith('.') ? leadingName(rest.slice(1)) : rest.startsWith('[') ? leadingName(rest) : undefined;
     return name === undefined ? undefined : { section, name: `${name}@${provider}` };
   }
   return undefined;
