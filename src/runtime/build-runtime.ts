@@ -124,6 +124,7 @@ class RuntimeBuilder {
   ): void {
     const { provider, name, config } = item;
     const path = configPath('http', 'routers', name);
+    this.#recordUsing(qualifiedName, config.entryPoints);
     if (config.tls !== undefined) {
       throw new ConfigError(joinPath(path, 'tls'), 'TLS routers need an HTTPS entryPoint, which is not supported yet');
     }
@@ -140,7 +141,6 @@ class RuntimeBuilder {
     const priority = config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule);
 
     const entryPoints = this.#routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
-    this.#using.set(qualifiedName, entryPoints);
     const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
     const serviceName = qualify(config.service, provider);
     const service = this.#service(serviceName, joinPath(path, 'service'));
@@ -193,6 +193,18 @@ class RuntimeBuilder {
       throw new ConfigError(joinPath(path, index), `entryPoint ${quote(unknown[0])} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
     }
     return [...new Set(requested)];
+  }
+
+  /**
+   * Records the entryPoints a router is attached to before anything else about it is checked: Traefik
+   * reports `using` for a router whose rule or service turns out broken too.
+   */
+  #recordUsing(qualifiedName: string, requested: readonly string[] | undefined): void {
+    try {
+      this.#using.set(qualifiedName, this.#routerEntryPoints(requested, ''));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
   }
 
   /** The entryPoints of a router without `entryPoints`: the asDefault ones (else every TCP one), never `traefik`. */
@@ -303,14 +315,14 @@ class RuntimeBuilder {
       name: qualifiedName,
       log: this.#dependencies.log.with({ serviceName: qualifiedName }),
       transport: (origin, serversTransport) => this.#transport(origin, serversTransport, item.provider),
+      reportServerStatus: (read) => this.#serverStatus.set(qualifiedName, read),
     };
     switch (item.config.kind) {
       case 'loadBalancer': {
-        const handler = loadBalancer(item.config.config, context);
-        // Without health checks every server is UP, as Traefik reports it.
+        // Every server is UP unless the load balancer reports health checks, as Traefik reports it.
         const status = Object.fromEntries((item.config.config.servers ?? []).map((server) => [server.url, 'UP' as const]));
         this.#serverStatus.set(qualifiedName, () => status);
-        return handler;
+        return loadBalancer(item.config.config, context);
       }
       default:
         throw new ConfigError('', `service type ${quote(item.config.kind)} is not supported yet`);

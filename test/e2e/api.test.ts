@@ -100,6 +100,7 @@ describe('REST API (api.insecure on entryPoint traefik)', () => {
     const response = await api('/api/http/routers/broken@file');
     assert.equal(response.status, 200);
     assert.equal(response.json.status, 'disabled');
+    assert.deepEqual(response.json.using, ['web']);
     assert.equal(response.json.error.length, 1);
     assert.match(response.json.error[0], /^http\.routers\.broken\.rule: unknown matcher "Hots" at col 1; did you mean "Host"\?/);
   });

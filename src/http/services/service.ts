@@ -15,6 +15,11 @@ export interface ServiceBuildContext {
   readonly log: Logger;
   /** Returns the pool for a server origin through the named serversTransport (or the default). Throws ConfigError. */
   transport(origin: string, serversTransport: string | undefined): UpstreamTransport;
+  /**
+   * Tells the API how to read this service's server health (URL to `UP`/`DOWN`), read live on each request;
+   * without a call every server reads `UP`, as Traefik reports servers without health checks.
+   */
+  reportServerStatus?(read: () => Readonly<Record<string, 'UP' | 'DOWN'>>): void;
 }
 
 /** Validates at build time and returns the request-time handler. Throws ConfigError with paths relative to the service. */
