@@ -1,3 +1,4 @@
+import { goDuration } from '../api/go-duration.js';
 import type { ConfigError } from '../config/errors.js';
 import { qualify, type MergedConfig } from './merged-config.js';
 
@@ -131,6 +132,20 @@ function typeName(kind: string): string {
   return kind.toLowerCase();
 }
 
+/** Traefik's default `responseForwarding.flushInterval`, which its API shows when none is set. */
+const defaultFlushIntervalMs = 100;
+
+/**
+ * A service's options as Traefik's API shows them: a load balancer's `responseForwarding.flushInterval`
+ * filled in and written as a Go duration (decoding keeps milliseconds).
+ */
+function shownServiceOptions(kind: string, options: unknown): unknown {
+  if (kind !== 'loadBalancer' || options === null || typeof options !== 'object') return options;
+  const loadBalancer = options as { responseForwarding?: { flushInterval?: number } };
+  const flushInterval = loadBalancer.responseForwarding?.flushInterval ?? defaultFlushIntervalMs;
+  return { ...loadBalancer, responseForwarding: { ...loadBalancer.responseForwarding, flushInterval: goDuration(flushInterval) } };
+}
+
 /** Builds the HTTP part of the report from the merged configuration and what the build found. */
 export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings): RuntimeReport {
   const errorsOf = new Map<string, string[]>();
@@ -186,7 +201,7 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
     services.set(name, {
       name,
       provider: item.provider,
-      config: { [kind]: options },
+      config: { [kind]: shownServiceOptions(kind, options) },
       type: typeName(kind),
       status: statusOf(serviceErrors),
       errors: serviceErrors,

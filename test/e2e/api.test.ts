@@ -155,6 +155,7 @@ describe('REST API (api.insecure on entryPoint traefik)', () => {
     assert.equal(response.status, 200);
     const app = response.json.find((service: { name: string }) => service.name === 'app@file');
     assert.equal(app.type, 'loadbalancer');
+    assert.deepEqual(app.loadBalancer, { servers: [{ url: upstream.url }], strategy: 'wrr', passHostHeader: true, responseForwarding: { flushInterval: '100ms' } });
     assert.equal(app.status, 'enabled');
     assert.deepEqual(app.usedBy, ['app@file', 'broken@file']);
     assert.deepEqual(app.serverStatus, { [upstream.url]: 'UP' });
