@@ -105,16 +105,22 @@ export function leadingName(rest: string): string | undefined {
   return match?.[0];
 }
 
-/** Finds the item a fault belongs to from its path: `http.routers.api.rule` belongs to router `api@<provider>`. */
-export function attributeError({ provider, error }: AttributedError): { section: ItemSection; name: string } | undefined {
+/** Finds the item a configuration path is inside: `http.routers.api.rule` is inside router `api`. */
+export function itemOfPath(path: string): { section: ItemSection; name: string } | undefined {
   for (const [section, prefix] of Object.entries(itemSections) as Array<[ItemSection, string]>) {
-    if (!error.path.startsWith(prefix)) continue;
+    if (!path.startsWith(prefix)) continue;
     // A plain name follows a dot (`http.routers.api`), a quoted one a bracket (`http.routers["app.v2"]`).
-    const rest = error.path.slice(prefix.length);
+    const rest = path.slice(prefix.length);
     const name = rest.startsWith('.') ? leadingName(rest.slice(1)) : rest.startsWith('[') ? leadingName(rest) : undefined;
-    return name === undefined ? undefined : { section, name: `${name}@${provider}` };
+    return name === undefined ? undefined : { section, name };
   }
   return undefined;
+}
+
+/** Finds the item a fault belongs to, qualified by the provider that wrote it. */
+export function attributeError({ provider, error }: AttributedError): { section: ItemSection; name: string } | undefined {
+  const item = itemOfPath(error.path);
+  return item === undefined ? undefined : { section: item.section, name: `${item.name}@${provider}` };
 }
 
 function statusOf(errors: readonly string[]): ItemStatus {
@@ -176,6 +182,12 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
       middlewares,
       rule: router.rule,
     });
+  }
+  // Routers decoding left out: shown disabled with the faults that dropped them, their configuration unknown.
+  for (const [name, messages] of config.droppedRouters ?? []) {
+    if (routers.has(name)) continue;
+    const provider = name.slice(name.lastIndexOf('@') + 1);
+    routers.set(name, { name, provider, config: {}, status: 'disabled', errors: messages, using: [], priority: 0, service: '', middlewares: [], rule: '' });
   }
   const usersOf = (section: ItemSection, name: string): string[] => [...(usedBy.get(`${section}\0${name}`) ?? [])].sort();
 

@@ -132,3 +132,34 @@ http:
     }
   });
 });
+
+describe('routers that decoding leaves out', () => {
+  it('are listed as disabled with the faults that dropped them', async (t) => {
+    const junction = await startJunction(t, {
+      static: `
+entryPoints:
+  traefik:
+    address: "127.0.0.1:{{PORT_traefik}}"
+api:
+  insecure: true
+providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: "{{DYNAMIC_FILE}}"
+`,
+      dynamic: `
+http:
+  routers:
+    noservice:
+      rule: "Host(\`x.test\`)"
+`,
+    });
+
+    const response = await get(`${junction.url('traefik')}/api/http/routers/noservice@file`);
+
+    assert.equal(response.status, 200);
+    const router = JSON.parse(response.body);
+    assert.equal(router.status, 'disabled');
+    assert.match(router.error[0], /^http\.routers\.noservice\.service: /);
+  });
+});
