@@ -69,7 +69,7 @@ class RuntimeBuilder {
   readonly #using = new Map<string, readonly string[]>();
   readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
   /** Set once the build ends; internal services that show the report read it through a getter. */
-  #report: RuntimeReport = emptyRuntimeReport;
+  #runtimeReport: RuntimeReport = emptyRuntimeReport;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
@@ -87,7 +87,7 @@ class RuntimeBuilder {
         this.#buildRouter(qualifiedName, item, routesByEntryPoint);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        this.#reportError(item.provider, error);
+        this.#report(item.provider, error);
       }
     }
     const routers = new Map<string, RouterTable>();
@@ -96,7 +96,7 @@ class RuntimeBuilder {
       routers.set(entryPoint, new RouterTable(routes));
       enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
     }
-    this.#report = buildRuntimeReport(this.#config, {
+    this.#runtimeReport = buildRuntimeReport(this.#config, {
       errors: this.#attributed,
       using: this.#using,
       enabledRouters: new Set([...enabledRouters.values()].flat()),
@@ -104,11 +104,11 @@ class RuntimeBuilder {
       internalServices: availableInternalServices(this.#settings),
       serverStatus: this.#serverStatus,
     });
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#report };
+    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
   }
 
   /** Records a fault once, with where the provider wrote it. */
-  #reportError(provider: string, error: ConfigError): void {
+  #report(provider: string, error: ConfigError): void {
     if (this.#reported.has(error.message)) return;
     this.#reported.add(error.message);
     const location = this.#config.locate(provider, error.path);
@@ -222,7 +222,7 @@ class RuntimeBuilder {
       return this.#resolveMiddlewares(references, 'internal', configPath('entryPoints', entryPoint, 'http', 'middlewares'), routerName);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.#reportError('internal', error);
+      this.#report('internal', error);
       throw new ConfigError(routerPath, `entryPoint ${quote(entryPoint)} has a broken middleware: ${error.reason}`);
     }
   }
@@ -244,7 +244,7 @@ class RuntimeBuilder {
           resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, routerName, [...visiting, qualifiedName]));
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
-          this.#reportError(item.provider, error);
+          this.#report(item.provider, error);
           throw new ConfigError(referencePath, `middleware ${quote(qualifiedName)} is invalid: ${error.reason}`);
         }
         return;
@@ -275,7 +275,7 @@ class RuntimeBuilder {
       return { ok: true, value: factory(item.config.config, context) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.#reportError(item.provider, error.under(path));
+      this.#report(item.provider, error.under(path));
       return { ok: false, reason: `middleware ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
   }
@@ -296,7 +296,7 @@ class RuntimeBuilder {
     if (internal !== undefined) {
       const reason = internal.unavailable(this.#settings);
       if (reason !== undefined) return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${reason}` };
-      return { ok: true, value: internal.create(this.#settings, { report: () => this.#report }) };
+      return { ok: true, value: internal.create(this.#settings, { report: () => this.#runtimeReport }) };
     }
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
@@ -305,7 +305,7 @@ class RuntimeBuilder {
       return { ok: true, value: this.#serviceHandler(qualifiedName, item) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      this.#reportError(item.provider, error.under(path));
+      this.#report(item.provider, error.under(path));
       return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
   }
@@ -343,7 +343,7 @@ class RuntimeBuilder {
         settings = transportSettings(item.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        this.#reportError(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
+        this.#report(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
         throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${error.reason}`);
       }
       responseHeaderTimeoutMs = item.config.forwardingTimeouts?.responseHeaderTimeout ?? 0;
