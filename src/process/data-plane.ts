@@ -6,12 +6,13 @@ import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugi
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
+import { emptyRuntimeReport } from '../runtime/runtime-report.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { StateRegistry } from '../runtime/state-registry.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
-const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set() };
+const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set(), report: emptyRuntimeReport };
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.

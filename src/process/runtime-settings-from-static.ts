@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { apiSettings } from '../api/api-settings.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 
@@ -21,6 +22,7 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
       catalog: Object.keys(config.experimental?.plugins ?? {}),
       abortOnFailure: config.experimental?.abortOnPluginFailure ?? false,
     },
+    api: apiSettings(config),
   };
 }
 

@@ -12,8 +12,9 @@ import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTranspor
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
-import { internalServices } from './internal-services.js';
+import { availableInternalServices, internalServices } from './internal-services.js';
 import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
+import { buildRuntimeReport, emptyRuntimeReport, type AttributedError, type RuntimeReport, type ServerStatus } from './runtime-report.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 import { StateRegistry } from './state-registry.js';
 import { defaultTransportSettings, type TransportSettings, type UpstreamPools } from './upstream-pools.js';
@@ -30,6 +31,8 @@ export interface Runtime {
   readonly usedPools: ReadonlySet<string>;
   /** State keys this runtime uses; the others can be dropped once it is live. */
   readonly usedState: ReadonlySet<string>;
+  /** Every declared item with its status, faults and relations, as the API shows them. */
+  readonly report: RuntimeReport;
 }
 
 export interface BuildDependencies {
@@ -67,6 +70,13 @@ class RuntimeBuilder {
   readonly #state: StateRegistry;
   /** A validation-only build follows health with a monitor of its own that runs nothing: every server is up. */
   readonly #health: HealthMonitor;
+  /** Faults with the provider of the item they belong to, for the report. */
+  readonly #attributed: AttributedError[] = [];
+  /** Entry points each router resolved to, for the report's `using`. */
+  readonly #using = new Map<string, readonly string[]>();
+  readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
+  /** Set once the build ends; internal services that show the report read it through a getter. */
+  #runtimeReport: RuntimeReport = emptyRuntimeReport;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
@@ -94,7 +104,15 @@ class RuntimeBuilder {
       routers.set(entryPoint, new RouterTable(routes));
       enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
     }
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState };
+    this.#runtimeReport = buildRuntimeReport(this.#config, {
+      errors: this.#attributed,
+      using: this.#using,
+      enabledRouters: new Set([...enabledRouters.values()].flat()),
+      defaultEntryPoints: this.#defaultEntryPoints(),
+      internalServices: availableInternalServices(this.#settings),
+      serverStatus: this.#serverStatus,
+    });
+    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
   }
 
   /** Records a fault once, with where the provider wrote it. */
@@ -102,7 +120,9 @@ class RuntimeBuilder {
     if (this.#reported.has(error.message)) return;
     this.#reported.add(error.message);
     const location = this.#config.locate(provider, error.path);
-    this.#errors.push(location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`));
+    const located = location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`);
+    this.#errors.push(located);
+    this.#attributed.push({ provider, error: located });
   }
 
   #buildRouter(
@@ -112,6 +132,7 @@ class RuntimeBuilder {
   ): void {
     const { provider, name, config } = item;
     const path = configPath('http', 'routers', name);
+    this.#recordUsing(qualifiedName, config.entryPoints);
     if (config.tls !== undefined) {
       throw new ConfigError(joinPath(path, 'tls'), 'TLS routers need an HTTPS entryPoint, which is not supported yet');
     }
@@ -168,10 +189,7 @@ class RuntimeBuilder {
   #routerEntryPoints(requested: readonly string[] | undefined, path: string): string[] {
     const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
     if (requested === undefined || requested.length === 0) {
-      const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
-      const defaults = httpEntryPoints
-        .filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik')
-        .map((entryPoint) => entryPoint.name);
+      const defaults = this.#defaultEntryPoints();
       if (defaults.length === 0) throw new ConfigError(path, 'no default entryPoint to serve on; set entryPoints');
       return defaults;
     }
@@ -183,6 +201,25 @@ class RuntimeBuilder {
       throw new ConfigError(joinPath(path, index), `entryPoint ${quote(unknown[0])} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
     }
     return [...new Set(requested)];
+  }
+
+  /**
+   * Records the entryPoints a router is attached to before anything else about it is checked: Traefik
+   * reports `using` for a router whose rule or service turns out broken too.
+   */
+  #recordUsing(qualifiedName: string, requested: readonly string[] | undefined): void {
+    try {
+      this.#using.set(qualifiedName, this.#routerEntryPoints(requested, ''));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
+  }
+
+  /** The entryPoints of a router without `entryPoints`: the asDefault ones (else every TCP one), never `traefik`. */
+  #defaultEntryPoints(): string[] {
+    const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
+    const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
+    return httpEntryPoints.filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik').map((entryPoint) => entryPoint.name);
   }
 
   /** The entryPoint's own middlewares, built for this router (Traefik prepends them to each router's list). */
@@ -278,7 +315,11 @@ class RuntimeBuilder {
 
   #buildService(qualifiedName: string): Built<ServiceNode> {
     const internal = internalServices.get(qualifiedName);
-    if (internal !== undefined) return { ok: true, value: { handler: internal(this.#settings), availability: undefined } };
+    if (internal !== undefined) {
+      const reason = internal.unavailable(this.#settings);
+      if (reason !== undefined) return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${reason}` };
+      return { ok: true, value: { handler: internal.create(this.#settings, { report: () => this.#runtimeReport }), availability: undefined } };
+    }
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);
@@ -303,10 +344,17 @@ class RuntimeBuilder {
         const key = stateKey('health');
         const watch = this.#state.acquire(key, () => this.#health.watch(key, qualifiedName, servers, plan), this.#usedState);
         watch.update(plan);
+        // The API reads the live health of a checked load balancer on each request.
+        this.#serverStatus.set(qualifiedName, () => Object.fromEntries(watch.table.statuses().map(({ server, status }) => [server, status])));
         return watch.table;
       },
       service: (reference) => this.#serviceNode(qualify(reference, item.provider), ''),
     };
+    if (item.config.kind === 'loadBalancer') {
+      // Servers without health checks read UP, as Traefik reports them.
+      const status = Object.fromEntries((item.config.config.servers ?? []).map((server) => [server.url, 'UP' as const]));
+      this.#serverStatus.set(qualifiedName, () => status);
+    }
     const factory = serviceFactories[item.config.kind] as ServiceFactory<unknown>;
     return factory(item.config.config, context);
   }

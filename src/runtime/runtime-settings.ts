@@ -1,3 +1,4 @@
+import type { ApiSettings } from '../api/api-settings.js';
 import type { RuleSyntax } from '../rules/http-rule.js';
 
 /** What the runtime builder takes from the static configuration, per entryPoint. */
@@ -31,5 +32,7 @@ export interface RuntimeSettings {
   /** True once shutdown began: `ping@internal` answers `terminatingStatusCode`. */
   readonly isTerminating: () => boolean;
   readonly plugins: PluginSettings;
+  /** `api`: what `api@internal` and `dashboard@internal` serve; undefined when the API is not enabled. */
+  readonly api?: ApiSettings | undefined;
 }
 
