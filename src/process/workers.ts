@@ -9,11 +9,13 @@ import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
+import { serveClusterMetrics } from '../observability/metrics/cluster-metrics.js';
 
 /** Messages from the primary to a worker. */
 type ToWorker =
   | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined }
   | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
+  | { readonly type: 'reopen-logs' }
   | { readonly type: 'terminate' };
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
@@ -59,6 +61,7 @@ export class Primary {
     // Every worker accepts on the shared sockets itself; the kernel spreads connections among them.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ args: [] });
+    if (this.#config.metrics?.prometheus !== undefined) serveClusterMetrics();
     this.#plugins = await loadPluginCatalog(this.#settings.plugins, process.cwd());
     const ready = Array.from({ length: this.#count }, () => this.#fork());
     this.#control.start();
@@ -101,6 +104,11 @@ export class Primary {
       if (this.#isStopping) return;
       this.#fork().catch((error: unknown) => this.#log.error('replacement worker failed', { error: (error as Error).message }));
     }, delay).unref();
+  }
+
+  /** Has every worker reopen its access log file (SIGUSR1). */
+  reopenLogs(): void {
+    this.#broadcast({ type: 'reopen-logs' });
   }
 
   /** Stops the providers and lets every worker drain; resolves when all have exited. */
@@ -146,12 +154,15 @@ export function runWorker(): void {
         const workerLog = log;
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
-        data = new DataPlane(config, log);
+        data = new DataPlane(config, log, { isWorker: true });
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;
       }
       case 'config':
         void serve(deserializeMergedConfig(message.merged));
+        return;
+      case 'reopen-logs':
+        data?.reopenLogs();
         return;
       case 'terminate':
         void stop();
@@ -179,5 +190,6 @@ export function runWorker(): void {
   // The primary decides when to stop; a signal sent to the whole group starts the same drain.
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  process.on('SIGUSR1', () => data?.reopenLogs());
   process.on('disconnect', () => void stop());
 }

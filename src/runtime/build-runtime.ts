@@ -9,6 +9,7 @@ import { RouterTable, type Route } from '../http/routers/router-table.js';
 import { loadBalancer } from '../http/services/load-balancer/load-balancer.js';
 import type { ServiceBuildContext, UpstreamTransport } from '../http/services/service.js';
 import type { Logger } from '../observability/logger.js';
+import { defaultObservability, routerObservability } from '../observability/observability-flags.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
 import { internalServices } from './internal-services.js';
@@ -128,9 +129,14 @@ class RuntimeBuilder {
     const routes = entryPoints.map((entryPoint) => {
       const chain = [...this.#entryPointMiddlewares(entryPoint, path, qualifiedName), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
+      const entryPointFlags = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.observability ?? defaultObservability;
+      const observability = routerObservability(config.observability, entryPointFlags, provider === 'internal', this.#settings.internalObservability);
+      const ruleText = config.rule;
       const handler: Handler = function router(exchange) {
         exchange.routerName = qualifiedName;
         exchange.serviceName = serviceName;
+        const observation = exchange.observation;
+        if (observation !== undefined) observation.routed(observability, ruleText);
         inner(exchange);
       };
       return { entryPoint, route: { name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler } };
@@ -256,7 +262,14 @@ class RuntimeBuilder {
 
   #buildService(qualifiedName: string): Built<Handler> {
     const internal = internalServices.get(qualifiedName);
-    if (internal !== undefined) return { ok: true, value: internal(this.#settings) };
+    if (internal !== undefined) {
+      try {
+        return { ok: true, value: internal(this.#settings) };
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        return { ok: false, reason: error.reason };
+      }
+    }
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);

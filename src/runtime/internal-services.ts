@@ -1,5 +1,6 @@
 import type { Handler } from '../http/exchange.js';
-import { statusText } from '../http/errors.js';
+import { ConfigError } from '../config/errors.js';
+import { InternalError, statusText } from '../http/errors.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 
 /** Services Junction provides itself, by qualified name. */
@@ -11,6 +12,20 @@ export const internalServices: ReadonlyMap<string, (settings: RuntimeSettings) =
       return function ping(exchange) {
         const status = settings.isTerminating() ? terminatingStatus : 200;
         exchange.reply(status, status === 200 ? 'OK' : statusText(status));
+      };
+    },
+  ],
+  [
+    'prometheus@internal',
+    (settings: RuntimeSettings): Handler => {
+      const exposition = settings.prometheus;
+      if (exposition === undefined) throw new ConfigError('', 'service "prometheus@internal" needs metrics.prometheus in the static configuration');
+      const headers = { 'content-type': exposition.contentType };
+      return function prometheus(exchange) {
+        exposition.text().then(
+          (text) => exchange.reply(200, text, { ...headers }),
+          (error: Error) => exchange.fail(new InternalError(`cannot collect metrics: ${error.message}`)),
+        );
       };
     },
   ],

@@ -1,3 +1,5 @@
+import type { InternalObservability, ObservabilityFlags } from '../observability/observability-flags.js';
+import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
 import type { RuleSyntax } from '../rules/http-rule.js';
 
 /** What the runtime builder takes from the static configuration, per entryPoint. */
@@ -7,6 +9,8 @@ export interface EntryPointSettings {
   readonly asDefault: boolean;
   /** Qualified middleware names prepended to every router on this entryPoint. */
   readonly middlewares: readonly string[];
+  /** The entryPoint's `observability` options: what its routers feed unless they say otherwise. */
+  readonly observability: ObservabilityFlags;
 }
 
 /** Plugins the static configuration declares (`experimental`), for the `plugin` middleware. */
@@ -31,5 +35,9 @@ export interface RuntimeSettings {
   /** True once shutdown began: `ping@internal` answers `terminatingStatusCode`. */
   readonly isTerminating: () => boolean;
   readonly plugins: PluginSettings;
+  /** What `prometheus@internal` serves; undefined without `metrics.prometheus`. */
+  readonly prometheus: PrometheusExposition | undefined;
+  /** `addInternals` of the access log, metrics and tracing. */
+  readonly internalObservability: InternalObservability;
 }
 

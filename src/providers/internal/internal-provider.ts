@@ -2,7 +2,7 @@ import { ConfigError, configPath, quote } from '../../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../../config/static/static-config.js';
 import type { ProviderSnapshot } from '../provider.js';
 
-/** Priority of ping, as Traefik's internal routers: above anything a user writes. */
+/** Priority of ping and metrics, as Traefik's internal routers: above anything a user writes. */
 const internalPriority = Number.MAX_SAFE_INTEGER;
 
 /** Normalises a generated name as Traefik's `provider.Normalize`: anything but letters, digits and `-` becomes `-`. */
@@ -12,7 +12,7 @@ function normalizeName(name: string): string {
 
 /**
  * The routers, middlewares and services the static configuration implies, as Traefik's internal provider
- * generates them: `ping` on its entryPoint, and one redirect router per `http.redirections.entryPoint`.
+ * generates them: `ping` and `prometheus` on their entryPoints, and one redirect router per `http.redirections.entryPoint`.
  */
 export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   const routers: Record<string, unknown> = {};
@@ -20,6 +20,10 @@ export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   const errors: ConfigError[] = [];
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { rule: 'PathPrefix(`/ping`)', entryPoints: [config.ping.entryPoint], service: 'ping@internal', priority: internalPriority };
+  }
+  const prometheus = config.metrics?.prometheus;
+  if (prometheus !== undefined && !prometheus.manualRouting) {
+    routers.prometheus = { rule: 'PathPrefix(`/metrics`)', entryPoints: [prometheus.entryPoint], service: 'prometheus@internal', priority: internalPriority };
   }
   const entryPoints = listEntryPoints(config);
   for (const { name, config: entryPoint } of entryPoints) {
