@@ -93,7 +93,14 @@ export class PrometheusMetrics {
       this.#serviceRetries = new Counter({ name: 'traefik_service_retries_total', help: 'How many request retries happened on a service.', labelNames: ['service'], registers });
       this.serviceServerUp = new Gauge({ name: 'traefik_service_server_up', help: 'service server is up, described by gauge value of 0 or 1.', labelNames: ['service', 'url'], registers, aggregator: 'max' });
     }
-    collectDefaultMetrics({ register: this.registry });
+    // The process collector, as Traefik's: CPU, memory, file descriptors, start time. Node's own runtime
+    // metrics stay out (some break promtool's naming rules, and Traefik's Go runtime metrics have no match).
+    const defaults = new Registry();
+    collectDefaultMetrics({ register: defaults });
+    for (const { name } of defaults.getMetricsAsArray()) {
+      const metric = defaults.getSingleMetric(name);
+      if (metric !== undefined && name.startsWith('process_')) this.registry.registerMetric(metric);
+    }
   }
 
   /** A new configuration is live. */
