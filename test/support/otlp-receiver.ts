@@ -21,6 +21,7 @@ export interface OtlpReceiver {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly paths: string[];
+  close(): Promise<void>;
 }
 
 type AnyValue = { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number; arrayValue?: { values?: AnyValue[] } };
@@ -77,7 +78,11 @@ export async function startOtlpReceiver(t: TestContext | undefined): Promise<Otl
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const close = (): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   t?.after(close);
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, paths };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, spans, paths, close };
 }
