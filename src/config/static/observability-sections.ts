@@ -80,8 +80,19 @@ export const metricsSection = struct({
   otlp: opaque(),
 });
 
+/** An OTLP/HTTP collector URL (`scheme://host:port/path`). */
+function checkHttpEndpoint(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return undefined;
+  } catch {
+    // reported below
+  }
+  return `invalid collector endpoint ${JSON.stringify(value)}; expected an http or https URL such as "http://collector:4318"`;
+}
+
 const otlpHttp = section({
-  endpoint: withDefault(string(), 'https://localhost:4318'),
+  endpoint: withDefault(string(checkHttpEndpoint), 'https://localhost:4318'),
   headers: withDefault(mapOf(string()), {}),
   tls: opaque(),
 });
