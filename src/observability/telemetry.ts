@@ -21,7 +21,7 @@ export class Telemetry {
   readonly internals: InternalObservability;
 
   constructor(config: StaticConfig, version: string, log: Logger) {
-    this.accessLog = config.accessLog === undefined ? undefined : new AccessLog(config.accessLog, log);
+    this.accessLog = config.accessLog === undefined ? undefined : openAccessLog(config.accessLog, log);
     const prometheus = config.metrics?.prometheus;
     this.metrics = prometheus === undefined ? undefined : new PrometheusMetrics(prometheus);
     this.tracer = config.tracing === undefined ? undefined : new Tracer(config.tracing, version, log);
@@ -53,6 +53,16 @@ export class Telemetry {
 
   async close(): Promise<void> {
     await Promise.all([this.accessLog?.close(), this.tracer?.close()]);
+  }
+}
+
+/** Opens the access log; as in Traefik, a file that cannot be opened leaves the access log off with a warning. */
+function openAccessLog(config: NonNullable<StaticConfig['accessLog']>, log: Logger): AccessLog | undefined {
+  try {
+    return new AccessLog(config, log);
+  } catch (error) {
+    log.warn('unable to create the access log', { filePath: config.filePath, error: (error as Error).message });
+    return undefined;
   }
 }
 

@@ -61,10 +61,8 @@ export class PrometheusMetrics {
   readonly #configReloads: Counter<string>;
   readonly #lastReloadSuccess: Gauge<string>;
   readonly #openConnections: Gauge<string>;
-  /** Certificate expiry (`cn`, `serial`, `sans`), set by the TLS store once Junction serves TLS. */
-  readonly tlsCertsNotAfter: Gauge<string>;
-  /** Server health (`service`, `url`), set by health checks once Junction runs them. */
-  readonly serviceServerUp: Gauge<string> | undefined;
+  readonly #tlsCertsNotAfter: Gauge<string>;
+  readonly #serviceServerUp: Gauge<string> | undefined;
   readonly #serviceRetries: Counter<string> | undefined;
 
   constructor(config: PrometheusConfig) {
@@ -74,7 +72,7 @@ export class PrometheusMetrics {
     const headerLabelNames = this.#headerLabels.map(([label]) => label);
     this.#configReloads = new Counter({ name: 'traefik_config_reloads_total', help: 'Config reloads', registers, aggregator: 'max' });
     this.#lastReloadSuccess = new Gauge({ name: 'traefik_config_last_reload_success', help: 'Last config reload success', registers, aggregator: 'max' });
-    this.tlsCertsNotAfter = new Gauge({ name: 'traefik_tls_certs_not_after', help: 'Certificate expiration timestamp', labelNames: ['cn', 'serial', 'sans'], registers, aggregator: 'max' });
+    this.#tlsCertsNotAfter = new Gauge({ name: 'traefik_tls_certs_not_after', help: 'Certificate expiration timestamp', labelNames: ['cn', 'serial', 'sans'], registers, aggregator: 'max' });
     this.#openConnections = new Gauge({ name: 'traefik_open_connections', help: 'How many open connections exist, by entryPoint and protocol', labelNames: ['entrypoint', 'protocol'], registers });
     const level = (prefix: string, what: string, labels: string[], withHeaders: boolean): LevelMetrics => {
       const names = [...labels, 'code', 'method', 'protocol'].sort();
@@ -91,7 +89,7 @@ export class PrometheusMetrics {
     if (config.addServicesLabels) {
       this.#services = level('traefik_service', 'service', ['service'], true);
       this.#serviceRetries = new Counter({ name: 'traefik_service_retries_total', help: 'How many request retries happened on a service.', labelNames: ['service'], registers });
-      this.serviceServerUp = new Gauge({ name: 'traefik_service_server_up', help: 'service server is up, described by gauge value of 0 or 1.', labelNames: ['service', 'url'], registers, aggregator: 'max' });
+      this.#serviceServerUp = new Gauge({ name: 'traefik_service_server_up', help: 'service server is up, described by gauge value of 0 or 1.', labelNames: ['service', 'url'], registers, aggregator: 'max' });
     }
     // The process collector, as Traefik's: CPU, memory, file descriptors, start time. Node's own runtime
     // metrics stay out (some break promtool's naming rules, and Traefik's Go runtime metrics have no match).
@@ -107,6 +105,19 @@ export class PrometheusMetrics {
   configReloaded(): void {
     this.#configReloads.inc();
     this.#lastReloadSuccess.set(Math.floor(Date.now() / 1000));
+  }
+
+  /**
+   * Records a certificate's expiry (`traefik_tls_certs_not_after`, Unix seconds). For the TLS certificate store,
+   * once Junction serves TLS: it calls this for every certificate it loads.
+   */
+  certificateLoaded(certificate: { readonly commonName: string; readonly serial: string; readonly sans: readonly string[]; readonly notAfterSeconds: number }): void {
+    this.#tlsCertsNotAfter.set({ cn: certificate.commonName, sans: certificate.sans.join(','), serial: certificate.serial }, certificate.notAfterSeconds);
+  }
+
+  /** Records a server's health (`traefik_service_server_up`, 1 or 0). For health checks, once Junction runs them. */
+  serverHealthChanged(service: string, url: string, isUp: boolean): void {
+    this.#serviceServerUp?.set({ service, url }, isUp ? 1 : 0);
   }
 
   connectionOpened(entryPoint: string): void {
