@@ -30,6 +30,8 @@ export class Observation {
   originContentSize = 0;
   /** The server's response headers as a flat `[name, value, ...]` list, when one answered. */
   originHeaders: readonly string[] | undefined = undefined;
+  /** The user an authentication middleware named (access log `ClientUsername`). */
+  clientUsername: string | undefined = undefined;
   /** Attempts after the first one (retry middleware). */
   retryAttempts = 0;
   /** Response headers as sent downstream, captured only when the access log keeps some of them. */

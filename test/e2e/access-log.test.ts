@@ -266,6 +266,24 @@ describe('access log', () => {
     assert.match(rotated[1]!, /GET \/app\/between /);
   });
 
+  it('names the user basicAuth saw, whether or not it got in', async (t) => {
+    const upstream = await startUpstream(t);
+    const { junction, logFile } = await startWithAccessLog(t, '', upstream, `
+      middlewares: [auth]
+  middlewares:
+    auth:
+      basicAuth:
+        users: ["test:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"]`);
+
+    const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    assert.equal((await get(`${junction.url('web')}/app`, { headers: { authorization: basic('test', 'test') } })).status, 200);
+    assert.equal((await get(`${junction.url('web')}/app`, { headers: { authorization: basic('mallory', 'x') } })).status, 401);
+
+    const [admitted, refused] = await readLines(logFile, 2);
+    assert.match(admitted!, /^127\.0\.0\.1 - test \[/);
+    assert.match(refused!, /^127\.0\.0\.1 - mallory \[.* 401 /);
+  });
+
   it('leaves out routers whose observability turns access logs off', async (t) => {
     const upstream = await startUpstream(t);
     const { junction, logFile } = await startWithAccessLog(t, '', upstream, `

@@ -94,7 +94,7 @@ export function collectFields(observation: Observation, facts: LogFacts, selecti
   const clientAddr = exchange.clientIp.includes(':') ? `[${exchange.clientIp}]:${exchange.clientPort}` : `${exchange.clientIp}:${exchange.clientPort}`;
   const forwardedFor = request.headers['x-forwarded-for'];
   core.push(['ClientAddr', clientAddr], ['ClientHost', typeof forwardedFor === 'string' && forwardedFor !== '' ? forwardedFor : exchange.clientIp]);
-  core.push(['ClientPort', String(exchange.clientPort)], ['ClientUsername', '-']);
+  core.push(['ClientPort', String(exchange.clientPort)], ['ClientUsername', observation.clientUsername ?? '-']);
   const host = request.headers.host;
   if (host !== undefined && host !== '') {
     const [requestHost, requestPort] = splitHostPort(host);
