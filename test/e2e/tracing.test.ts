@@ -157,6 +157,37 @@ describe('tracing', () => {
     assert.deepEqual(collector.spans, []);
   });
 
+  it('reports tracing.otlp.grpc as not supported yet, and still sends the trace context upstream', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, {
+      static: `
+entryPoints:
+  web:
+    address: "127.0.0.1:{{PORT_web}}"
+tracing:
+  otlp:
+    grpc:
+      endpoint: 127.0.0.1:4317
+      insecure: true
+providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: "{{DYNAMIC_FILE}}"
+`,
+      dynamic: `
+http:
+  routers:
+    app: { rule: "PathPrefix(\`/app\`)", service: app }
+  services:
+    app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
+`,
+    });
+
+    assert.equal((await get(`${junction.url('web')}/app`)).status, 200);
+    assert.match(junction.output(), /tracing\.otlp\.grpc: not supported yet/);
+    assert.match(String(upstream.lastRequest.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
   it('marks a server span as an error for a 5xx answer', async (t) => {
     const upstream = await startUpstream(t, {
       handler: (_request, response) => {

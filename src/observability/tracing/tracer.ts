@@ -36,14 +36,16 @@ export class Tracer {
 
   constructor(config: TracingConfig, version: string, log: Logger) {
     const otlp = config.otlp;
-    if (otlp?.grpc !== undefined) throw new Error('tracing.otlp.grpc: not supported yet; use tracing.otlp.http');
     const http = otlp?.http ?? { endpoint: 'https://localhost:4318', headers: {} };
-    const exporter = new OTLPTraceExporter({ url: tracesUrl(http.endpoint), headers: { ...http.headers } });
+    // Without an exporter, spans are still made so that the context goes upstream; nothing is sent.
+    const spanProcessors: BatchSpanProcessor[] = [];
+    if (otlp?.grpc !== undefined) log.error('tracing.otlp.grpc: not supported yet; spans are not exported (use tracing.otlp.http)');
+    else spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(http.endpoint), headers: { ...http.headers } }), { scheduledDelayMillis: 1000 }));
     const attributes: Record<string, string> = { 'service.name': config.serviceName, 'service.version': version, ...config.globalAttributes, ...config.resourceAttributes };
     this.#provider = new BasicTracerProvider({
       resource: resourceFromAttributes(attributes),
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }),
-      spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1000 })],
+      spanProcessors,
     });
     this.tracer = this.#provider.getTracer('github.com/traefik/traefik');
     const { propagator, unknown } = propagatorsFromEnvironment(process.env.OTEL_PROPAGATORS);
