@@ -7,6 +7,7 @@ import { RoutingView, routingPath } from '../http/routers/routing-view.js';
 import { cleanPath, normalizePathEscapes } from '../http/url-path.js';
 import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
+import type { EntryPointTelemetry } from '../observability/telemetry.js';
 import type { Runtime } from '../runtime/build-runtime.js';
 import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
 
@@ -24,6 +25,8 @@ export interface HttpEntryPointOptions {
   readonly maxHeaderBytes: number;
   /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
   readonly sanitizePath: boolean;
+  /** Access log, metrics and tracing hooks; absent when none of them is on. */
+  readonly telemetry?: EntryPointTelemetry | undefined;
 }
 
 /** Splits a request target into path and query; absolute-form targets also give the host. */
@@ -70,6 +73,7 @@ export class HttpEntryPoint {
   readonly #info: EntryPointInfo;
   readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
   readonly #upgradeSockets = new Set<Duplex>();
+  readonly #telemetry: EntryPointTelemetry | undefined;
 
   constructor(options: HttpEntryPointOptions, runtime: () => Runtime, log: Logger) {
     this.name = options.name;
@@ -93,6 +97,8 @@ export class HttpEntryPoint {
       // CONNECT tunnels are not proxied, as Traefik answers since v3.7.9.
       socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
+    this.#telemetry = options.telemetry;
+    this.#telemetry?.watch(this.#server);
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
   }
 
@@ -167,6 +173,7 @@ export class HttpEntryPoint {
       rawQuery: target?.query ?? '',
       log: this.#log,
     });
+    if (this.#telemetry !== undefined) this.#telemetry.begin(exchange);
     try {
       if (target === undefined) return exchange.fail(new BadRequestError(`invalid request target ${JSON.stringify(request.url)}`));
       if (target.host !== undefined) request.headers.host = target.host;

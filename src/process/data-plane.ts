@@ -3,7 +3,10 @@ import { listEntryPoints, type StaticConfig } from '../config/static/static-conf
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
 import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
+import { junctionVersion } from '../cli/version.js';
 import type { Logger } from '../observability/logger.js';
+import { localExposition, workerExposition } from '../observability/metrics/cluster-metrics.js';
+import { Telemetry } from '../observability/telemetry.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
 import { emptyRuntimeReport } from '../runtime/runtime-report.js';
@@ -33,11 +36,20 @@ export class DataPlane {
   #plugins: PluginCatalog | undefined;
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
+  readonly #telemetry: Telemetry;
 
-  constructor(config: StaticConfig, log: Logger, options: { readonly checksHealth?: boolean } = {}) {
+  /**
+   * `checksHealth`: this process runs the health checks (single process, primary) rather than following them;
+   * `isWorker`: one of several processes, so a metrics scrape answers for all of them.
+   */
+  constructor(config: StaticConfig, log: Logger, options: { readonly checksHealth?: boolean; readonly isWorker?: boolean } = {}) {
     this.#log = log;
     this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
-    this.#settings = runtimeSettings(config, () => this.#isTerminating);
+    const telemetry = new Telemetry(config, junctionVersion(), log);
+    this.#telemetry = telemetry;
+    const metrics = telemetry.metrics;
+    const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
+    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition);
     this.#pluginsLoaded = this.#loadPlugins();
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
       if (address.protocol === 'udp') {
@@ -57,6 +69,7 @@ export class DataPlane {
         graceTimeOutMs: transport.lifeCycle.graceTimeOut,
         maxHeaderBytes: http.maxHeaderBytes,
         sanitizePath: http.sanitizePath,
+        telemetry: telemetry.forEntryPoint(name),
       };
       this.#entryPoints.set(name, new HttpEntryPoint(options, () => this.#runtime, log));
     }
@@ -112,9 +125,15 @@ export class DataPlane {
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);
+    this.#telemetry.configApplied();
     const routers = [...runtime.enabledRouters].map(([entryPoint, names]) => `${entryPoint}: ${names.length}`).join(', ');
     this.#log.info('configuration applied', { routers });
     return runtime.errors;
+  }
+
+  /** Reopens the access log file after an outside rotation (SIGUSR1). */
+  reopenLogs(): void {
+    this.#telemetry.reopen();
   }
 
   /** Marks the start of shutdown: `ping@internal` answers its terminating status from now on. */
@@ -136,5 +155,6 @@ export class DataPlane {
     await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()));
     this.#state.close();
     await this.#pools.close();
+    await this.#telemetry.close();
   }
 }

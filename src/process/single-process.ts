@@ -27,6 +27,11 @@ export class SingleProcess {
     return process;
   }
 
+  /** Reopens the access log file (SIGUSR1). */
+  reopenLogs(): void {
+    this.#data.reopenLogs();
+  }
+
   /** Stops gracefully: providers first, then every entryPoint drains within its graceTimeOut. */
   async stop(): Promise<void> {
     this.#data.beginTermination();

@@ -12,12 +12,14 @@ import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
+import { serveClusterMetrics } from '../observability/metrics/cluster-metrics.js';
 
 /** Messages from the primary to a worker. */
 type ToWorker =
   | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined; readonly health: readonly ServerStatusChange[] }
   | { readonly type: 'health'; readonly change: ServerStatusChange }
   | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
+  | { readonly type: 'reopen-logs' }
   | { readonly type: 'terminate' };
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
@@ -53,7 +55,9 @@ export class Primary {
     this.#config = config;
     this.#log = log;
     this.#count = count;
-    const settings = runtimeSettings(config, () => false);
+    // The primary compiles to validate, never to serve: its prometheus@internal only has to exist when metrics do.
+    const validationOnly = config.metrics?.prometheus === undefined ? undefined : { contentType: 'text/plain', text: () => Promise.reject(new Error('metrics are served by the workers')) };
+    const settings = runtimeSettings(config, () => false, validationOnly);
     this.#settings = settings;
     this.#health = new HealthMonitor({ isActive: true, log });
     this.#health.onChange((change) => this.#broadcast({ type: 'health', change }));
@@ -84,6 +88,7 @@ export class Primary {
     // Every worker accepts on the shared sockets itself; the kernel spreads connections among them.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ args: [] });
+    if (this.#config.metrics?.prometheus !== undefined) serveClusterMetrics();
     this.#plugins = await loadPluginCatalog(this.#settings.plugins, process.cwd());
     const ready = Array.from({ length: this.#count }, () => this.#fork());
     this.#control.start();
@@ -126,6 +131,11 @@ export class Primary {
       if (this.#isStopping) return;
       this.#fork().catch((error: unknown) => this.#log.error('replacement worker failed', { error: (error as Error).message }));
     }, delay).unref();
+  }
+
+  /** Has every worker reopen its access log file (SIGUSR1). */
+  reopenLogs(): void {
+    this.#broadcast({ type: 'reopen-logs' });
   }
 
   /** Stops the providers and lets every worker drain; resolves when all have exited. */
@@ -173,7 +183,7 @@ export function runWorker(): void {
         const workerLog = log;
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
-        data = new DataPlane(config, log, { checksHealth: false });
+        data = new DataPlane(config, log, { checksHealth: false, isWorker: true });
         for (const change of message.health) data.health.apply(change);
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;
@@ -183,6 +193,9 @@ export function runWorker(): void {
         return;
       case 'health':
         data?.health.apply(message.change);
+        return;
+      case 'reopen-logs':
+        data?.reopenLogs();
         return;
       case 'terminate':
         void stop();
@@ -210,5 +223,6 @@ export function runWorker(): void {
   // The primary decides when to stop; a signal sent to the whole group starts the same drain.
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  process.on('SIGUSR1', () => data?.reopenLogs());
   process.on('disconnect', () => void stop());
 }

@@ -10,6 +10,7 @@ import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { serviceFactories } from '../http/services/registry.js';
 import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTransport } from '../http/services/service.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { defaultObservability, routerObservability } from '../observability/observability-flags.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
 import { availableInternalServices, internalServices } from './internal-services.js';
@@ -157,9 +158,14 @@ class RuntimeBuilder {
     const routes = entryPoints.map((entryPoint) => {
       const chain = [...this.#entryPointMiddlewares(entryPoint, path, qualifiedName), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
+      const entryPointFlags = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.observability ?? defaultObservability;
+      const observability = routerObservability(config.observability, entryPointFlags, provider === 'internal', this.#settings.internalObservability);
+      const ruleText = config.rule;
       const handler: Handler = function router(exchange) {
         exchange.routerName = qualifiedName;
         exchange.serviceName = serviceName;
+        const observation = exchange.observation;
+        if (observation !== undefined) observation.routed(observability, ruleText);
         inner(exchange);
       };
       return { entryPoint, route: { name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler } };

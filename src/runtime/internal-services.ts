@@ -1,7 +1,7 @@
 import { apiService } from '../api/api-service.js';
 import { dashboardService } from '../api/dashboard-assets.js';
 import type { Handler } from '../http/exchange.js';
-import { statusText } from '../http/errors.js';
+import { InternalError, statusText } from '../http/errors.js';
 import type { RuntimeReport } from './runtime-report.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 
@@ -43,6 +43,22 @@ export const internalServices: ReadonlyMap<string, InternalService> = new Map<st
         return function ping(exchange) {
           const status = settings.isTerminating() ? terminatingStatus : 200;
           exchange.reply(status, status === 200 ? 'OK' : statusText(status));
+        };
+      },
+    },
+  ],
+  [
+    'prometheus@internal',
+    {
+      unavailable: (settings) => (settings.prometheus === undefined ? 'metrics.prometheus is not enabled' : undefined),
+      create: (settings): Handler => {
+        const exposition = settings.prometheus!;
+        const headers = { 'content-type': exposition.contentType };
+        return function prometheus(exchange) {
+          exposition.text().then(
+            (text) => exchange.reply(200, text, { ...headers }),
+            (error: Error) => exchange.fail(new InternalError(`cannot collect metrics: ${error.message}`)),
+          );
         };
       },
     },

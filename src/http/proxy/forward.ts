@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Exchange, UpstreamAttempt } from '../exchange.js';
 import type { ResponseHeaders } from '../response-writer.js';
+import type { Observation } from '../../observability/observation.js';
 import { ClientClosedError, InternalError, UpstreamConnectError, UpstreamTimeoutError, type DataPathError } from '../errors.js';
 import { canonicalHeaderName, headerTokens } from './header-names.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
@@ -9,6 +10,8 @@ import { connectionTokens, isHopByHop } from './hop-by-hop.js';
 /** How one server of a load balancer is reached; fixed at build time. */
 export interface ForwardTarget {
   readonly dispatcher: Dispatcher;
+  /** The server URL as configured (access log `ServiceURL`, tracing). */
+  readonly url: string;
   /** `host[:port]` of the server URL, sent as Host when the client's is not passed on. */
   readonly authority: string;
   /** Path of the server URL, prefixed to the request path when `preservePath` is set. */
@@ -140,6 +143,7 @@ function headerRecord(list: readonly string[]): ResponseHeaders {
 class UpstreamCall implements Dispatcher.DispatchHandler {
   readonly #exchange: Exchange;
   readonly #attempt: UpstreamAttempt | undefined;
+  readonly #observation: Observation | undefined;
   #abort: ((error?: Error) => void) | undefined;
   #resume: (() => void) | undefined;
   #isClientGone = false;
@@ -149,6 +153,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   constructor(exchange: Exchange) {
     this.#exchange = exchange;
     this.#attempt = exchange.upstreamAttempt;
+    this.#observation = exchange.observation;
   }
 
   /** Stops watching the client once this call is over, when the exchange may make another (retry). */
@@ -181,6 +186,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     this.#resume = resume;
     const exchange = this.#exchange;
     const { list, contentType } = downstreamHeaders(rawHeaders);
+    if (this.#observation !== undefined) this.#observation.originResponded(statusCode, list);
     if (exchange.isWriterWrapped) exchange.writer.writeHead(statusCode, headerRecord(list));
     else exchange.nodeWriter.writeHeadList(statusCode, list);
     // Event streams must reach the client at once, before the first event arrives.
@@ -190,6 +196,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.#observation !== undefined) this.#observation.originContentSize += chunk.length;
     if (this.#isClientGone) return true;
     const writer = this.#exchange.writer;
     if (writer.write(chunk)) return true;
@@ -199,6 +206,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onComplete(trailers: string[] | null): void {
     this.#detach();
+    this.#observation?.originEnded();
     if (this.#isClientGone) return;
     const exchange = this.#exchange;
     if (trailers !== null && trailers.length > 0) {
@@ -211,7 +219,10 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onError(error: Error): void {
     this.#detach();
-    this.#exchange.fail(upstreamError(error, this.#isClientGone));
+    const failure = upstreamError(error, this.#isClientGone);
+    this.#exchange.error = failure;
+    this.#observation?.originEnded();
+    this.#exchange.fail(failure);
   }
 
   onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, socket: Duplex): void {
@@ -237,11 +248,13 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
   const rawQuery = exchange.rawQuery;
   const query = rawQuery === '' ? '' : rawQuery.includes(';') ? `?${rawQuery.replaceAll(';', '&')}` : `?${rawQuery}`;
   const isUpgrade = exchange.upgrade !== undefined;
+  const headers = upstreamHeaders(exchange, target);
+  if (exchange.observation !== undefined) exchange.observation.forwarding(target.url, target.authority, headers);
   target.dispatcher.dispatch(
     {
       path: path + query,
       method: request.method as Dispatcher.HttpMethod,
-      headers: upstreamHeaders(exchange, target),
+      headers,
       body: isUpgrade ? null : (exchange.requestBody ?? (hasRequestBody(exchange) ? request : null)),
       headersTimeout: target.responseHeaderTimeoutMs,
       bodyTimeout: 0,

@@ -40,7 +40,8 @@ function normalizeName(name: string): string {
 
 /**
  * The routers, middlewares and services the static configuration implies, as Traefik's internal provider
- * generates them: the insecure API and dashboard, `ping` on its entryPoint, and one redirect router per `http.redirections.entryPoint`.
+ * generates them: the insecure API and dashboard, `ping` and `prometheus` on their entryPoints, and one redirect
+ * router per `http.redirections.entryPoint`.
  */
 export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   const routers: Record<string, unknown> = {};
@@ -49,6 +50,10 @@ export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   addApiRouters(config, routers, middlewares);
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { entryPoints: [config.ping.entryPoint], service: 'ping@internal', rule: 'PathPrefix(`/ping`)', ruleSyntax: 'default', priority: internalPriority };
+  }
+  const prometheus = config.metrics?.prometheus;
+  if (prometheus !== undefined && !prometheus.manualRouting) {
+    routers.prometheus = { rule: 'PathPrefix(`/metrics`)', entryPoints: [prometheus.entryPoint], service: 'prometheus@internal', priority: internalPriority };
   }
   const entryPoints = listEntryPoints(config);
   for (const { name, config: entryPoint } of entryPoints) {

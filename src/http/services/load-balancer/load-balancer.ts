@@ -38,6 +38,7 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
     const transport = context.transport(url.origin, config.serversTransport);
     const target: ForwardTarget = {
       dispatcher: isPortInvalid ? unreachableDispatcher(server.url) : transport.dispatcher,
+      url: server.url,
       authority: url.host,
       basePath: url.pathname,
       passHostHeader: config.passHostHeader,
