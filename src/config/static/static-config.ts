@@ -198,6 +198,24 @@ const fileProvider = section({
   debugLogGeneratedTemplate: withDefault(bool(), false),
 });
 
+/** `providers.kubernetesCRD`: Traefik's Kubernetes CRD provider options, with its defaults. */
+const kubernetesCRDProvider = section({
+  endpoint: string(),
+  token: string(),
+  certAuthFilePath: string(),
+  namespaces: withDefault(listOf(string()), []),
+  labelSelector: withDefault(string(), ''),
+  ingressClass: withDefault(string(), ''),
+  throttleDuration: withDefault(duration(), 0),
+  allowCrossNamespace: withDefault(bool(), false),
+  allowExternalNameServices: withDefault(bool(), false),
+  allowEmptyServices: withDefault(bool(), false),
+  nativeLBByDefault: withDefault(bool(), false),
+  disableClusterScopeResources: withDefault(bool(), false),
+  /** Unset lets every namespace refer to other providers' items (`name@file`); a list restricts it to those. */
+  crossProviderNamespaces: listOf(string()),
+});
+
 const providers = struct({
   providersThrottleDuration: withDefault(duration(), 2000),
   precedence: withDefault(listOf(string(checkProviderName)), [...providerNames]),
@@ -206,7 +224,7 @@ const providers = struct({
   swarm: opaque(),
   kubernetesIngress: opaque(),
   kubernetesIngressNGINX: opaque(),
-  kubernetesCRD: opaque(),
+  kubernetesCRD: kubernetesCRDProvider,
   kubernetesGateway: opaque(),
   knative: opaque(),
   rest: opaque(),
@@ -331,6 +349,7 @@ export type ApiConfig = NonNullable<StaticConfig['api']>;
 export type PingConfig = NonNullable<StaticConfig['ping']>;
 export type LogConfig = StaticConfig['log'];
 export type FileProviderConfig = NonNullable<StaticConfig['providers']['file']>;
+export type KubernetesCRDProviderConfig = NonNullable<StaticConfig['providers']['kubernetesCRD']>;
 export type LogLevel = (typeof logLevels)[number];
 
 /** Names of the top-level keys, as Traefik spells them. */

@@ -32,6 +32,7 @@ export const knownResources: readonly ResourceType[] = [
   resource('', 'v1', 'Secret'),
   resource('', 'v1', 'ConfigMap'),
   resource('', 'v1', 'Namespace', false),
+  resource('', 'v1', 'Node', false),
   resource('discovery.k8s.io', 'v1', 'EndpointSlice'),
   resource('networking.k8s.io', 'v1', 'Ingress', true, 'ingresses'),
   resource('networking.k8s.io', 'v1', 'IngressClass', false, 'ingressclasses'),
