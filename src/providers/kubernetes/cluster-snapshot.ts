@@ -51,28 +51,35 @@ export function traefikKinds(group: 'traefik.io' | 'traefik.containo.us') {
   } as const;
 }
 
-/** An in-memory snapshot from plain objects: what tests of a translation feed it, and what the watcher builds. */
+/** Key of a kind in a snapshot's index: `networking.k8s.io/v1/Ingress`. */
+export function kindKey(kind: Pick<ResourceKind, 'group' | 'version' | 'kind'>): string {
+  return `${kind.group}/${kind.version}/${kind.kind}`;
+}
+
+const byNamespaceThenName = (a: KubernetesObject, b: KubernetesObject): number =>
+  `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`.localeCompare(`${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`);
+
+/** A snapshot over objects grouped by `kindKey`; sorts each group in place. */
+export function snapshotFromGroups(groups: Map<string, KubernetesObject[]>): ClusterSnapshot {
+  for (const list of groups.values()) list.sort(byNamespaceThenName);
+  return {
+    list: <T extends KubernetesObject>(kind: ResourceKind) => (groups.get(kindKey(kind)) ?? []) as T[],
+    get: <T extends KubernetesObject>(kind: ResourceKind, namespace: string | undefined, name: string) =>
+      (groups.get(kindKey(kind)) ?? []).find((object) => object.metadata?.name === name && (!kind.namespaced || object.metadata?.namespace === namespace)) as T | undefined,
+  };
+}
+
+/** A snapshot of plain objects (grouped by their apiVersion and kind): what tests of a translation feed it. */
 export function snapshotOf(objects: readonly KubernetesObject[], namespaces: readonly string[] = []): ClusterSnapshot {
-  const key = (group: string, version: string, name: string): string => `${group}/${version}/${name}`;
-  const byKind = new Map<string, KubernetesObject[]>();
+  const groups = new Map<string, KubernetesObject[]>();
   for (const object of objects) {
+    const namespace = object.metadata?.namespace;
+    if (namespaces.length > 0 && namespace !== undefined && !namespaces.includes(namespace)) continue;
     const apiVersion = object.apiVersion ?? '';
     const slash = apiVersion.indexOf('/');
     const [group, version] = slash === -1 ? ['', apiVersion] : [apiVersion.slice(0, slash), apiVersion.slice(slash + 1)];
-    const namespace = object.metadata?.namespace;
-    if (namespaces.length > 0 && namespace !== undefined && !namespaces.includes(namespace)) continue;
-    const list = byKind.get(key(group, version, object.kind ?? '')) ?? [];
-    list.push(object);
-    byKind.set(key(group, version, object.kind ?? ''), list);
+    const key = kindKey({ group, version, kind: object.kind ?? '' });
+    groups.set(key, [...(groups.get(key) ?? []), object]);
   }
-  const order = (a: KubernetesObject, b: KubernetesObject): number =>
-    `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`.localeCompare(`${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`);
-  for (const list of byKind.values()) list.sort(order);
-  return {
-    list: <T extends KubernetesObject>(resource: ResourceKind) => (byKind.get(key(resource.group, resource.version, resource.kind)) ?? []) as T[],
-    get: <T extends KubernetesObject>(resource: ResourceKind, namespace: string | undefined, name: string) =>
-      (byKind.get(key(resource.group, resource.version, resource.kind)) ?? []).find(
-        (object) => object.metadata?.name === name && (!resource.namespaced || object.metadata?.namespace === namespace),
-      ) as T | undefined,
-  };
+  return snapshotFromGroups(groups);
 }

@@ -179,9 +179,9 @@ export class KubernetesApiServer {
    * Ends every open watch and holds new watch requests until `resumeWatches`: changes made meanwhile reach
    * clients only through their reconnection (a replay, or a 410 and a relist after `compact`).
    */
-  suspendWatches(): void {
+  suspendWatches(how: 'end' | 'reset' = 'end'): void {
     this.#watchesSuspended = true;
-    this.breakWatches();
+    this.breakWatches(how);
   }
 
   resumeWatches(): void {
