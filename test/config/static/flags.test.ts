@@ -38,8 +38,8 @@ describe('static configuration from flags', () => {
     assert.deepEqual(warnings, [
       'metrics: not supported yet, ignored',
       'providers.kubernetesCRD: not supported yet, ignored',
-      'providers.kubernetesIngress: not supported yet, ignored',
     ]);
+    assert.deepEqual(config.providers.kubernetesIngress?.ingressEndpoint, { publishedService: 'default/traefik' });
   });
 
   it('takes a bare boolean flag as true and a bare section flag as the section with its defaults', () => {
