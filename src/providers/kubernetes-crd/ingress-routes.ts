@@ -1,3 +1,4 @@
+import { compileHttpRule, type RuleSyntax } from '../../rules/http-rule.js';
 import { routeName } from './naming.js';
 import { listTraefik } from './resources.js';
 import { ingressClassOf, resolveReference, servesClass } from './references.js';
@@ -32,6 +33,24 @@ interface IngressRouteSpec {
 }
 
 /**
+ * Why a match rule cannot be compiled, found here so that the fault names its IngressRoute. Without a `syntax`
+ * the rule passes when either syntax reads it: the static default syntax decides, and the runtime checks again.
+ */
+function checkRule(match: string, syntax: string | undefined): string | undefined {
+  const syntaxes: RuleSyntax[] = syntax === 'v2' || syntax === 'v3' ? [syntax] : ['v3', 'v2'];
+  let reason: string | undefined;
+  for (const candidate of syntaxes) {
+    try {
+      compileHttpRule(match, candidate);
+      return undefined;
+    } catch (error) {
+      reason ??= (error as Error).message;
+    }
+  }
+  return syntax !== undefined && syntax !== '' && syntax !== 'v2' && syntax !== 'v3' ? `unknown rule syntax ${JSON.stringify(syntax)}` : reason;
+}
+
+/**
  * Translates every IngressRoute of the provider's class: one router per route named
  * `<namespace>-<name>-<hash of match>`, its service a Kubernetes Service's load balancer, a weighted service over
  * several, or a TraefikService. A route with a fault is left out and reported; the object's other routes stay.
@@ -54,6 +73,11 @@ export function translateIngressRoutes(context: TranslationContext): void {
       }
       if (route.match === undefined || route.match === '') {
         context.fault(object, `${field}.match`, 'empty match rule');
+        continue;
+      }
+      const ruleFault = checkRule(route.match, route.syntax);
+      if (ruleFault !== undefined) {
+        context.fault(object, `${field}.match`, ruleFault);
         continue;
       }
       const middlewares = middlewareNames(context, namespace, route.middlewares, `${field}.middlewares`);
