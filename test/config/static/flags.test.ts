@@ -34,11 +34,9 @@ describe('static configuration from flags', () => {
     assert.equal(config.ping?.entryPoint, 'traefik');
     assert.deepEqual(config.entryPoints.websecure?.http.tls, { domains: [] });
     assert.equal(config.log.level, 'INFO');
-    assert.deepEqual(config.providers.kubernetesCRD, { allowEmptyServices: 'true' });
-    assert.deepEqual(warnings, [
-      'metrics: not supported yet, ignored',
-      'providers.kubernetesCRD: not supported yet, ignored',
-    ]);
+    assert.equal(config.providers.kubernetesCRD?.allowEmptyServices, true);
+    assert.equal(config.providers.kubernetesCRD?.allowCrossNamespace, false, 'Traefik v3 default');
+    assert.deepEqual(warnings, ['metrics: not supported yet, ignored']);
     assert.deepEqual(config.providers.kubernetesIngress?.ingressEndpoint, { publishedService: 'default/traefik' });
   });
 
