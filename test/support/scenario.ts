@@ -114,6 +114,10 @@ export interface StartScenarioOptions {
   readonly handlers?: Readonly<Record<string, UpstreamHandler>>;
   /** Fills Junction's working directory (`./plugins-local/`, ...) before it starts. */
   readonly prepare?: (dir: string) => Promise<void>;
+  /** Where the dynamic configuration comes from (default: JUNCTION_SCENARIO_PROVIDER, else `file`). */
+  readonly provider?: 'file' | 'kubernetescrd';
+  /** `providers.kubernetesCRD` options over those the scenario declares (Kubernetes mode). */
+  readonly crdOptions?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -137,17 +141,18 @@ export async function startScenario(t: TestContext | undefined, name: string, op
       const handler = options.handlers?.[backendName];
       backends.set(backendName, await startUpstream(undefined, { name: backendName, ...(handler !== undefined ? { handler } : {}) }));
     }
-    if (scenarioProvider === 'kubernetescrd') {
+    if ((options.provider ?? scenarioProvider) === 'kubernetescrd') {
       if (options.static !== undefined || options.dynamic !== undefined) throw new Error(`scenario ${name}: a static or dynamic variant has no Kubernetes form`);
       cluster = await KubernetesApiServer.start();
       cluster.apply(await clusterObjects(files.crd, backends, scenarioGroup));
     }
     junction = await startJunction(undefined, {
-      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster),
+      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions),
       dynamic: cluster === undefined ? renderBackends(dynamicText, backends) : '',
       dynamicFileName: 'dynamic.yaml',
       // The Kubernetes client takes seconds to load on a busy machine, then lists every kind once.
-      ...(cluster === undefined ? {} : { readyTimeoutMs: 60_000 }),
+      // Ready once the cluster's configuration is applied, not the start-up one made without it.
+      ...(cluster === undefined ? {} : { readyTimeoutMs: 60_000, readyPattern: /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
     });

@@ -56,6 +56,7 @@ export function kubernetesProvider(spec: KubernetesProviderSpec): Provider {
         const fingerprint = JSON.stringify([translation.config, translation.errors.map((error) => error.message)]);
         if (fingerprint === lastPushed) return;
         lastPushed = fingerprint;
+        spec.log.debug(`${spec.name} provider: configuration read (${translation.errors.length} errors)`);
         const snapshot: ProviderSnapshot = { config: translation.config, errors: translation.errors };
         push(snapshot);
       };

@@ -31,9 +31,11 @@ const scenarios = [
 const scenarioTests = fileURLToPath(new URL('../scenarios/', import.meta.url));
 
 function runScenarioFile(name: string, group: string): Promise<{ code: number | null; output: string }> {
+  // The runner's own NODE_TEST_CONTEXT would make the inner runner report to this one instead of running.
+  const { NODE_TEST_CONTEXT: _runnerContext, ...env } = process.env;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', `${scenarioTests}${name}.test.js`], {
-      env: { ...process.env, JUNCTION_SCENARIO_PROVIDER: 'kubernetescrd', JUNCTION_SCENARIO_CRD_GROUP: group },
+      env: { ...env, JUNCTION_SCENARIO_PROVIDER: 'kubernetescrd', JUNCTION_SCENARIO_CRD_GROUP: group },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -49,7 +51,7 @@ describe('scenarios in Kubernetes mode (crd.yaml through the CRD provider)', () 
       it(`passes scenario ${name} with its Traefik objects ${group === 'as-written' ? 'as written' : `in ${group}`}`, { timeout: 300_000 }, async () => {
         const { code, output } = await runScenarioFile(name, group);
         assert.equal(code, 0, output);
-        assert.doesNotMatch(output, /^ℹ pass 0$/m, 'some checks ran');
+        assert.match(output, /^ℹ pass [1-9]\d*$/m, 'the scenario checks ran');
       });
     }
   }
