@@ -143,7 +143,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     }
     if ((options.provider ?? scenarioProvider) === 'kubernetescrd') {
       if (options.static !== undefined || options.dynamic !== undefined) throw new Error(`scenario ${name}: a static or dynamic variant has no Kubernetes form`);
-      cluster = await KubernetesApiServer.start();
+      cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
       cluster.apply(await clusterObjects(files.crd, backends, scenarioGroup));
     }
     junction = await startJunction(undefined, {
