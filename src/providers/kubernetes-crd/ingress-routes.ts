@@ -30,6 +30,7 @@ interface IngressRouteSpec {
     readonly observability?: Record<string, unknown>;
   }>;
   readonly tls?: RouteTls;
+  readonly parentRefs?: readonly ObjectReference[];
 }
 
 /**
@@ -61,6 +62,10 @@ export function translateIngressRoutes(context: TranslationContext): void {
     if (!servesClass(context.options.ingressClass, ingressClassOf(spec, object.metadata?.annotations))) continue;
     const namespace = object.metadata?.namespace ?? '';
     const objectName = object.metadata?.name ?? object.metadata?.generateName ?? '';
+    if (spec.parentRefs !== undefined && spec.parentRefs.length > 0) {
+      context.fault(object, 'spec.parentRefs', 'parentRefs (multi-layer routing) is not supported yet');
+      continue;
+    }
     if (spec.tls?.secretName !== undefined && spec.tls.secretName !== '') {
       // As Traefik: a TLS secret that cannot be read is reported; the routes are still served (default certificate).
       addSecretCertificate(context, object, namespace, spec.tls.secretName, 'spec.tls.secretName');
