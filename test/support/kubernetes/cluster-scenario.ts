@@ -94,12 +94,19 @@ export function endpointSliceFor(service: KubeObject, backend: Upstream): KubeOb
 /**
  * The objects of a scenario's crd.yaml as the test cluster holds them: placeholders rendered, Traefik objects in
  * the chosen group, and an EndpointSlice for each Service played by a local backend of the same name.
+ * A backend the manifests declare no Service for gets one, `default/<name>` on port 80.
  */
 export async function clusterObjects(crdText: string, backends: ReadonlyMap<string, Upstream>, group: TraefikGroupChoice): Promise<KubeObject[]> {
   const rendered = localServiceUrls(await renderCertificates(crdText), backends);
   const objects = inGroup(parseManifests(rendered), group);
-  const slices = objects
-    .filter((object) => object.apiVersion === 'v1' && object.kind === 'Service' && backends.has(object.metadata.name))
-    .map((service) => endpointSliceFor(service, backends.get(service.metadata.name)!));
-  return [...objects, ...slices];
+  const services = objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Service');
+  // Some seeds route to a Service they deployed earlier (whoami): a backend without one gets it in `default`.
+  for (const name of backends.keys()) {
+    if (!services.some((service) => service.metadata.name === name)) {
+      services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { ports: [{ port: 80 }] } } as KubeObject);
+    }
+  }
+  const declared = new Set(objects);
+  const slices = services.filter((service) => backends.has(service.metadata.name)).map((service) => endpointSliceFor(service, backends.get(service.metadata.name)!));
+  return [...objects, ...services.filter((service) => !declared.has(service)), ...slices];
 }
