@@ -20,6 +20,17 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
       ),
     );
   }
+  const kubernetesCRD = config.providers.kubernetesCRD;
+  if (kubernetesCRD !== undefined) {
+    // Loaded on demand: the Kubernetes client takes seconds to import, which no other configuration should pay.
+    providers.push({
+      name: 'kubernetescrd',
+      async run(push, signal) {
+        const { kubernetesCRDProvider } = await import('../providers/kubernetes-crd/kubernetes-crd-provider.js');
+        await kubernetesCRDProvider(kubernetesCRD, log).run(push, signal);
+      },
+    });
+  }
   return providers;
 }
 

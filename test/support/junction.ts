@@ -45,6 +45,8 @@ export interface StartJunctionOptions {
   readonly readyPattern?: RegExp;
   /** Extra environment variables (`OTEL_PROPAGATORS`, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** How long to wait for the ready output (default 10 s). */
+  readonly readyTimeoutMs?: number;
   /** Fills the working directory (`./plugins-local/`, ...) before Junction starts in it. */
   readonly prepare?: (dir: string) => Promise<void>;
 }
@@ -133,6 +135,6 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
   });
   const isMultiProcess = (options.args ?? []).some((arg) => /^--workers=(?!1$)/.test(arg));
   const readyPattern = options.readyPattern ?? (isMultiProcess ? /workers listening/ : /configuration applied/);
-  if (options.waitReady !== false) await handle.waitForOutput(readyPattern);
+  if (options.waitReady !== false) await handle.waitForOutput(readyPattern, options.readyTimeoutMs === undefined ? {} : { timeoutMs: options.readyTimeoutMs });
   return handle;
 }

@@ -7,6 +7,19 @@ import { get, type SimpleResponse } from './http.js';
 import { startJunction, type JunctionProcess } from './junction.js';
 import { startUpstream, type Upstream, type UpstreamHandler } from './upstream.js';
 import { until } from './until.js';
+import { KubernetesApiServer } from './kubernetes/api-server.js';
+import { clusterObjects, kubernetesStatic, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
+
+/**
+ * Where scenarios read their dynamic configuration: `file` (dynamic.yaml), or `kubernetescrd` (crd.yaml applied
+ * to a test API server that Junction's CRD provider watches), chosen with JUNCTION_SCENARIO_PROVIDER; the API
+ * group of the Traefik objects with JUNCTION_SCENARIO_CRD_GROUP (`as-written` by default).
+ */
+export const scenarioProvider: 'file' | 'kubernetescrd' = process.env['JUNCTION_SCENARIO_PROVIDER'] === 'kubernetescrd' ? 'kubernetescrd' : 'file';
+const scenarioGroup = (process.env['JUNCTION_SCENARIO_CRD_GROUP'] ?? 'as-written') as TraefikGroupChoice;
+
+/** Skip reason for a check that edits the file-mode dynamic configuration, which has no Kubernetes form. */
+export const fileModeOnly: string | false = scenarioProvider === 'file' ? false : 'edits the file-mode dynamic configuration';
 
 /** Source folder of the scenario fixtures (tests run from dist/, fixtures stay in test/). */
 export const scenariosRoot = fileURLToPath(new URL('../../../test/fixtures/scenarios/', import.meta.url));
@@ -78,6 +91,8 @@ export interface ScenarioResponse extends SimpleResponse {
 export interface ScenarioRun {
   readonly files: ScenarioFiles;
   readonly junction: JunctionProcess;
+  /** The test API server Junction reads in Kubernetes mode. */
+  readonly cluster?: KubernetesApiServer;
   /** Echo backends by placeholder name (`{{PORT_cheddar}}` → backend('cheddar')). */
   backend(name: string): Upstream;
   /** Rewrites the dynamic file (backend ports filled in) while Junction runs. */
@@ -101,6 +116,10 @@ export interface StartScenarioOptions {
   readonly prepare?: (dir: string) => Promise<void>;
   /** Extra environment variables for Junction (`OTEL_PROPAGATORS`, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the dynamic configuration comes from (default: JUNCTION_SCENARIO_PROVIDER, else `file`). */
+  readonly provider?: 'file' | 'kubernetescrd';
+  /** `providers.kubernetesCRD` options over those the scenario declares (Kubernetes mode). */
+  readonly crdOptions?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -116,17 +135,26 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   const backendNames = portNames(`${files.dynamic}\n${dynamicText}\n${files.readme}`).filter((port) => !entryPoints.has(port));
 
   const backends = new Map<string, Upstream>();
-  const closeBackends = (): Promise<unknown> => Promise.all([...backends.values()].map((backend) => backend.close()));
+  let cluster: KubernetesApiServer | undefined;
+  const closeBackends = (): Promise<unknown> => Promise.all([...[...backends.values()].map((backend) => backend.close()), cluster?.close()]);
   let junction: JunctionProcess;
   try {
     for (const backendName of backendNames) {
       const handler = options.handlers?.[backendName];
       backends.set(backendName, await startUpstream(undefined, { name: backendName, ...(handler !== undefined ? { handler } : {}) }));
     }
+    if ((options.provider ?? scenarioProvider) === 'kubernetescrd') {
+      if (options.static !== undefined || options.dynamic !== undefined) throw new Error(`scenario ${name}: a static or dynamic variant has no Kubernetes form`);
+      cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
+      cluster.apply(await clusterObjects(files.crd, backends, scenarioGroup));
+    }
     junction = await startJunction(undefined, {
-      static: staticText,
-      dynamic: renderBackends(dynamicText, backends),
+      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions),
+      dynamic: cluster === undefined ? renderBackends(dynamicText, backends) : '',
       dynamicFileName: 'dynamic.yaml',
+      // The Kubernetes client takes seconds to load on a busy machine, then lists every kind once.
+      // Ready once the cluster's configuration is applied, not the start-up one made without it.
+      ...(cluster === undefined ? {} : { readyTimeoutMs: 60_000, readyPattern: /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
@@ -144,12 +172,16 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   const run: ScenarioRun = {
     files,
     junction,
+    ...(cluster === undefined ? {} : { cluster }),
     backend(backendName) {
       const backend = backends.get(backendName);
       if (backend === undefined) throw new Error(`scenario ${name} has no backend named ${backendName}`);
       return backend;
     },
-    writeDynamic: (text) => junction.writeDynamic(renderBackends(text, backends)),
+    async writeDynamic(text) {
+      if (cluster !== undefined) throw new Error(`scenario ${name}: writeDynamic has no Kubernetes form`);
+      await junction.writeDynamic(renderBackends(text, backends));
+    },
     async send(entryPoint, path, { host, method, headers }) {
       const response = await get(`${junction.url(entryPoint)}${path}`, { method: method ?? 'GET', headers: { ...headers, host } });
       return { ...response, echo: parseEcho(response.body) };

@@ -199,15 +199,65 @@ const fileProvider = section({
   debugLogGeneratedTemplate: withDefault(bool(), false),
 });
 
+/** `providers.kubernetesCRD`: Traefik's Kubernetes CRD provider options, with its defaults. */
+const kubernetesCRDProvider = section({
+  endpoint: string(),
+  token: string(),
+  certAuthFilePath: string(),
+  namespaces: withDefault(listOf(string()), []),
+  labelSelector: withDefault(string(), ''),
+  ingressClass: withDefault(string(), ''),
+  throttleDuration: withDefault(duration(), 0),
+  allowCrossNamespace: withDefault(bool(), false),
+  allowExternalNameServices: withDefault(bool(), false),
+  allowEmptyServices: withDefault(bool(), false),
+  nativeLBByDefault: withDefault(bool(), false),
+  disableClusterScopeResources: withDefault(bool(), false),
+  /** Unset lets every namespace refer to other providers' items (`name@file`); a list restricts it to those. */
+  crossProviderNamespaces: listOf(string()),
+});
+
+function checkPublishedService(value: string): string | undefined {
+  return value.split('/').length === 2 ? undefined : `expected "namespace/service", got ${quote(value)}`;
+}
+
+/** `providers.kubernetesIngress.ingressEndpoint`: what Junction writes to the status of the Ingresses it serves. */
+const ingressEndpoint = struct({
+  ip: string(),
+  hostname: string(),
+  publishedService: string(checkPublishedService),
+});
+
+/** `providers.kubernetesIngress`: Traefik's Kubernetes Ingress provider options, with its defaults. */
+const kubernetesIngressProvider = section({
+  endpoint: string(),
+  token: string(),
+  certAuthFilePath: string(),
+  namespaces: withDefault(listOf(string()), []),
+  labelSelector: withDefault(string(), ''),
+  ingressClass: withDefault(string(), ''),
+  ingressEndpoint,
+  reportNodeInternalIPs: withDefault(bool(), false),
+  throttleDuration: withDefault(duration(), 0),
+  allowEmptyServices: withDefault(bool(), false),
+  allowExternalNameServices: withDefault(bool(), false),
+  /** Unset lets every namespace refer to other providers' middlewares, TLS options and serversTransports. */
+  crossProviderNamespaces: listOf(string()),
+  disableIngressClassLookup: withDefault(bool(), false),
+  disableClusterScopeResources: withDefault(bool(), false),
+  nativeLBByDefault: withDefault(bool(), false),
+  strictPrefixMatching: withDefault(bool(), false),
+});
+
 const providers = struct({
   providersThrottleDuration: withDefault(duration(), 2000),
   precedence: withDefault(listOf(string(checkProviderName)), [...providerNames]),
   file: fileProvider,
   docker: opaque(),
   swarm: opaque(),
-  kubernetesIngress: opaque(),
+  kubernetesIngress: kubernetesIngressProvider,
   kubernetesIngressNGINX: opaque(),
-  kubernetesCRD: opaque(),
+  kubernetesCRD: kubernetesCRDProvider,
   kubernetesGateway: opaque(),
   knative: opaque(),
   rest: opaque(),
@@ -332,6 +382,8 @@ export type ApiConfig = NonNullable<StaticConfig['api']>;
 export type PingConfig = NonNullable<StaticConfig['ping']>;
 export type LogConfig = StaticConfig['log'];
 export type FileProviderConfig = NonNullable<StaticConfig['providers']['file']>;
+export type KubernetesIngressProviderConfig = NonNullable<StaticConfig['providers']['kubernetesIngress']>;
+export type KubernetesCRDProviderConfig = NonNullable<StaticConfig['providers']['kubernetesCRD']>;
 export type LogLevel = (typeof logLevels)[number];
 
 /** Names of the top-level keys, as Traefik spells them. */

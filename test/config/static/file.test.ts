@@ -134,7 +134,7 @@ describe('static configuration warnings', () => {
   it('keeps sections it does not model yet as they were written', () => {
     const { config } = load(['--configFile=unsupported-sections.yml'], {}, { cwd: join(fixturesDir, 'warnings') });
 
-    assert.deepEqual(config.providers.kubernetesIngress, { ingressClass: 'junction' });
+    assert.deepEqual(config.providers.nomad, { prefix: 'junction' });
     assert.equal(config.providers.docker, undefined);
     assert.deepEqual(config.metrics?.datadog, {});
   });

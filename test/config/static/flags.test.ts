@@ -34,12 +34,11 @@ describe('static configuration from flags', () => {
     assert.equal(config.ping?.entryPoint, 'traefik');
     assert.deepEqual(config.entryPoints.websecure?.http.tls, { domains: [] });
     assert.equal(config.log.level, 'INFO');
-    assert.deepEqual(config.providers.kubernetesCRD, { allowEmptyServices: 'true' });
+    assert.equal(config.providers.kubernetesCRD?.allowEmptyServices, true);
+    assert.equal(config.providers.kubernetesCRD?.allowCrossNamespace, false, 'Traefik v3 default');
+    assert.deepEqual(config.providers.kubernetesIngress?.ingressEndpoint, { publishedService: 'default/traefik' });
     assert.equal(config.metrics?.prometheus?.entryPoint, 'metrics');
-    assert.deepEqual(warnings, [
-      'providers.kubernetesCRD: not supported yet, ignored',
-      'providers.kubernetesIngress: not supported yet, ignored',
-    ]);
+    assert.deepEqual(warnings, []);
   });
 
   it('takes a bare boolean flag as true and a bare section flag as the section with its defaults', () => {

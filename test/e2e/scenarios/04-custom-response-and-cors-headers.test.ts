@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { fileModeOnly, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { whoamiText } from '../../support/upstream.js';
 
 /** The seven headers of middleware cross-header, as the client must receive them. */
@@ -72,7 +72,7 @@ describe('scenario 04: custom response headers and CORS headers (cross-header)',
   });
 });
 
-describe('scenario 04, README notes: the dedicated CORS options instead of customResponseHeaders', () => {
+describe('scenario 04, README notes: the dedicated CORS options instead of customResponseHeaders', { skip: fileModeOnly }, () => {
   let run: ScenarioRun;
   before(async () => {
     run = await startScenario(undefined, '04-custom-response-and-cors-headers', {

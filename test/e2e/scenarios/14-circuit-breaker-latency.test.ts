@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { get } from '../../support/http.js';
-import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { fileModeOnly, readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { whoamiText, type UpstreamHandler } from '../../support/upstream.js';
 
 const scenario = '14-circuit-breaker-latency';
@@ -111,7 +111,7 @@ describe('scenario 14: circuitBreaker LatencyAtQuantileMS(50.0) > 1000', { concu
     assert.equal(served(run), reached);
   });
 
-  it('refuses an integer quantile when loading the configuration: the router is not served and the error is reported', async (t) => {
+  it('refuses an integer quantile when loading the configuration: the router is not served and the error is reported', { skip: fileModeOnly }, async (t) => {
     const dynamic = readScenario(scenario).dynamic.replace('LatencyAtQuantileMS(50.0)', 'LatencyAtQuantileMS(50)');
     const run = await start(t, dynamic);
 
@@ -122,7 +122,7 @@ describe('scenario 14: circuitBreaker LatencyAtQuantileMS(50.0) > 1000', { concu
     assert.match(run.junction.output(), /http\.middlewares\.latency-check\.circuitBreaker\.expression: invalid expression "LatencyAtQuantileMS\(50\) > 1000": argument "quantile" of LatencyAtQuantileMS must be a float, got "50" at col 21/);
   });
 
-  it('answers with responseCode when set, here 502 "Bad Gateway"', async (t) => {
+  it('answers with responseCode when set, here 502 "Bad Gateway"', { skip: fileModeOnly }, async (t) => {
     const dynamic = readScenario(scenario).dynamic.replace('expression: "LatencyAtQuantileMS(50.0) > 1000"', 'expression: "LatencyAtQuantileMS(50.0) > 1000"\n        responseCode: 502');
     const run = await start(t, dynamic);
     assert.equal((await timed(run)).status, 200);

@@ -1,0 +1,143 @@
+import { compileHttpRule, type RuleSyntax } from '../../rules/http-rule.js';
+import { routeName } from './naming.js';
+import { listTraefik } from './resources.js';
+import { ingressClassOf, resolveReference, servesClass } from './references.js';
+import { middlewareNames, nameAndService, type LoadBalancerSpec, type ObjectReference } from './load-balancer.js';
+import { weightedService } from './traefik-services.js';
+import { addSecretCertificate } from './tls.js';
+import { defined, type TranslationContext } from './translation-context.js';
+
+/** The TLS section shared by IngressRoute and IngressRouteTCP. */
+export interface RouteTls {
+  readonly secretName?: string;
+  readonly options?: ObjectReference;
+  readonly store?: ObjectReference;
+  readonly certResolver?: string;
+  readonly domains?: ReadonlyArray<Record<string, unknown>>;
+  readonly passthrough?: boolean;
+}
+
+interface IngressRouteSpec {
+  readonly ingressClassName?: string;
+  readonly entryPoints?: readonly string[];
+  readonly routes?: ReadonlyArray<{
+    readonly match?: string;
+    readonly kind?: string;
+    readonly priority?: number;
+    readonly syntax?: string;
+    readonly middlewares?: readonly ObjectReference[];
+    readonly services?: readonly LoadBalancerSpec[];
+    readonly observability?: Record<string, unknown>;
+  }>;
+  readonly tls?: RouteTls;
+  readonly parentRefs?: readonly ObjectReference[];
+}
+
+/**
+ * Why a match rule cannot be compiled, found here so that the fault names its IngressRoute. Without a `syntax`
+ * the rule passes when either syntax reads it: the static default syntax decides, and the runtime checks again.
+ */
+function checkRule(match: string, syntax: string | undefined): string | undefined {
+  const syntaxes: RuleSyntax[] = syntax === 'v2' || syntax === 'v3' ? [syntax] : ['v3', 'v2'];
+  let reason: string | undefined;
+  for (const candidate of syntaxes) {
+    try {
+      compileHttpRule(match, candidate);
+      return undefined;
+    } catch (error) {
+      reason ??= (error as Error).message;
+    }
+  }
+  return syntax !== undefined && syntax !== '' && syntax !== 'v2' && syntax !== 'v3' ? `unknown rule syntax ${JSON.stringify(syntax)}` : reason;
+}
+
+/**
+ * Translates every IngressRoute of the provider's class: one router per route named
+ * `<namespace>-<name>-<hash of match>`, its service a Kubernetes Service's load balancer, a weighted service over
+ * several, or a TraefikService. A route with a fault is left out and reported; the object's other routes stay.
+ */
+export function translateIngressRoutes(context: TranslationContext): void {
+  for (const object of listTraefik<IngressRouteSpec>(context.snapshot, 'ingressRoute')) {
+    const spec = object.spec ?? {};
+    if (!servesClass(context.options.ingressClass, ingressClassOf(spec, object.metadata?.annotations))) continue;
+    const namespace = object.metadata?.namespace ?? '';
+    const objectName = object.metadata?.name ?? object.metadata?.generateName ?? '';
+    if (spec.parentRefs !== undefined && spec.parentRefs.length > 0) {
+      context.fault(object, 'spec.parentRefs', 'parentRefs (multi-layer routing) is not supported yet');
+      continue;
+    }
+    if (spec.tls?.secretName !== undefined && spec.tls.secretName !== '') {
+      // As Traefik: a TLS secret that cannot be read is reported; the routes are still served (default certificate).
+      addSecretCertificate(context, object, namespace, spec.tls.secretName, 'spec.tls.secretName');
+    }
+    for (const [index, route] of (spec.routes ?? []).entries()) {
+      const field = `spec.routes[${index}]`;
+      if (route.kind !== undefined && route.kind !== '' && route.kind !== 'Rule') {
+        context.fault(object, `${field}.kind`, `unsupported match kind ${JSON.stringify(route.kind)}; only "Rule" is supported`);
+        continue;
+      }
+      if (route.match === undefined || route.match === '') {
+        context.fault(object, `${field}.match`, 'empty match rule');
+        continue;
+      }
+      const ruleFault = checkRule(route.match, route.syntax);
+      if (ruleFault !== undefined) {
+        context.fault(object, `${field}.match`, ruleFault);
+        continue;
+      }
+      const middlewares = middlewareNames(context, namespace, route.middlewares, `${field}.middlewares`);
+      if (!middlewares.ok) {
+        context.fault(object, middlewares.field, middlewares.reason);
+        continue;
+      }
+      const name = routeName(namespace, objectName, route.match);
+      const generated: Record<string, unknown> = {};
+      let service: string | undefined;
+      const services = route.services ?? [];
+      if (services.length > 1) {
+        const weighted = weightedService(context, namespace, { services }, `${field}.services`, generated);
+        if (!weighted.ok) {
+          context.fault(object, weighted.field, weighted.reason);
+          continue;
+        }
+        generated[name] = weighted.value;
+        service = name;
+      } else if (services.length === 1) {
+        const named = nameAndService(context, namespace, services[0]!);
+        if (!named.ok) {
+          context.fault(object, named.field === '' ? `${field}.services[0]` : `${field}.services[0].${named.field}`, named.reason);
+          continue;
+        }
+        if (named.value.service !== undefined) {
+          generated[name] = named.value.service;
+          service = name;
+        } else {
+          service = named.value.name;
+        }
+      }
+      let tls: Record<string, unknown> | undefined;
+      if (spec.tls !== undefined) {
+        tls = defined({ certResolver: spec.tls.certResolver, domains: spec.tls.domains });
+        if (spec.tls.options?.name !== undefined && spec.tls.options.name !== '') {
+          const options = resolveReference(context.options, namespace, spec.tls.options.namespace, spec.tls.options.name);
+          if (!options.ok) {
+            context.fault(object, 'spec.tls.options', `TLSOption ${options.reason}`);
+            continue;
+          }
+          tls['options'] = options.name;
+        }
+      }
+      Object.assign(context.config.http.services, generated);
+      context.config.http.routers[name] = defined({
+        entryPoints: spec.entryPoints,
+        middlewares: middlewares.value.length > 0 ? middlewares.value : undefined,
+        priority: route.priority === undefined || route.priority === 0 ? undefined : route.priority,
+        ruleSyntax: route.syntax === undefined || route.syntax === '' ? undefined : route.syntax,
+        rule: route.match,
+        service,
+        observability: route.observability,
+        tls,
+      });
+    }
+  }
+}
