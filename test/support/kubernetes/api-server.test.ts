@@ -114,10 +114,14 @@ spec: { routes: [] }
     const api = clientFor(server).makeApiClient(k8s.CoreV1Api);
     const informer = k8s.makeInformer(clientFor(server), '/api/v1/services', () => api.listServiceForAllNamespaces());
     const names = (): string[] => informer.list().map((service) => service.metadata?.name ?? '').sort();
-    // The official informer stops on a connection error; its owner restarts it (as a provider does).
-    informer.on('error', () => setTimeout(() => void informer.start(), 50));
+    // The official informer stops on a connection error; its owner restarts it (as a provider does), until the test ends.
+    let isStopped = false;
+    informer.on('error', () => setTimeout(() => isStopped || void informer.start(), 50));
     await informer.start();
-    t.after(() => informer.stop());
+    t.after(() => {
+      isStopped = true;
+      return informer.stop();
+    });
     server.apply({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kept', namespace: 'default' }, spec: {} });
     await until(() => names().includes('kept'));
 
