@@ -1,26 +1,22 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { BadRequestError, InternalError, NoRouteError } from '../http/errors.js';
 import { Exchange, type EntryPointInfo } from '../http/exchange.js';
 import { RoutingView, routingPath } from '../http/routers/routing-view.js';
 import { cleanPath, normalizePathEscapes } from '../http/url-path.js';
-import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import type { Runtime } from '../runtime/build-runtime.js';
+import { clientAddressOf } from './client-address.js';
 import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
 
 export interface HttpEntryPointOptions {
   readonly name: string;
-  /** Host to bind ('' for every interface) and port (0 picks a free one). */
-  readonly host: string;
-  readonly port: number;
   readonly forwardedHeaders: ForwardedHeadersOptions;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly idleTimeoutMs: number;
-  readonly requestAcceptGraceTimeoutMs: number;
-  readonly graceTimeOutMs: number;
   readonly maxHeaderBytes: number;
   /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
   readonly sanitizePath: boolean;
@@ -58,8 +54,9 @@ export function canonicalHost(hostHeader: string | undefined): string {
 }
 
 /**
- * An HTTP entryPoint: owns its listening socket for the life of the process and routes every request
- * with the Runtime current when the request arrived.
+ * The HTTP side of an entryPoint: serves the connections the entryPoint hands over (plain, or TLS already
+ * terminated) and routes every request with the Runtime current when the request arrived: routers with
+ * `tls` on TLS connections, the others on plain ones, as in Traefik.
  */
 export class HttpEntryPoint {
   readonly name: string;
@@ -68,6 +65,8 @@ export class HttpEntryPoint {
   readonly #runtime: () => Runtime;
   readonly #log: Logger;
   readonly #info: EntryPointInfo;
+  readonly #tlsInfo: EntryPointInfo;
+  readonly #sockets = new Set<Socket>();
   readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
   readonly #upgradeSockets = new Set<Duplex>();
 
@@ -77,6 +76,7 @@ export class HttpEntryPoint {
     this.#runtime = runtime;
     this.#log = log.with({ entryPointName: options.name });
     this.#info = { name: options.name, isTls: false };
+    this.#tlsInfo = { name: options.name, isTls: true };
     this.#forwardedHeaders = compileForwardedHeaders(options.forwardedHeaders, `entryPoints.${options.name}.forwardedHeaders`);
     const headersTimeout = options.readTimeoutMs > 0 ? Math.min(60_000, options.readTimeoutMs) : 60_000;
     this.#server = createServer({
@@ -96,37 +96,27 @@ export class HttpEntryPoint {
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
   }
 
-  /** Binds the listening socket. */
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.#server.once('error', onError);
-      this.#server.listen({ port: this.#options.port, host: this.#options.host === '' ? undefined : this.#options.host }, () => {
-        this.#server.off('error', onError);
-        resolve();
-      });
-    });
-  }
-
-  /** The port actually bound (useful with port 0). */
-  get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+  /** Serves HTTP/1.1 on a connection; bytes already read and put back are parsed first. */
+  serve(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    this.#server.emit('connection', socket);
+    socket.resume();
   }
 
   /**
-   * Stops gracefully: keeps accepting for `requestAcceptGraceTimeout`, then stops accepting, lets in-flight
-   * requests finish within `graceTimeOut`, then closes what is left.
+   * Lets in-flight requests finish within `graceTimeOutMs`, closing connections as they fall idle, then
+   * closes what is left.
    */
-  async shutdown(): Promise<void> {
-    if (this.#options.requestAcceptGraceTimeoutMs > 0) await delay(this.#options.requestAcceptGraceTimeoutMs);
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  async drain(graceTimeOutMs: number): Promise<void> {
+    const deadline = Date.now() + graceTimeOutMs;
     this.#server.closeIdleConnections();
-    const timer = setTimeout(() => {
-      this.#server.closeAllConnections();
-      for (const socket of this.#upgradeSockets) socket.destroy();
-    }, this.#options.graceTimeOutMs);
-    await closed;
-    clearTimeout(timer);
+    while ((this.#sockets.size > 0 || this.#upgradeSockets.size > 0) && Date.now() < deadline) {
+      await delay(50);
+      this.#server.closeIdleConnections();
+    }
+    this.#server.closeAllConnections();
+    for (const socket of this.#sockets) socket.destroy();
     for (const socket of this.#upgradeSockets) socket.destroy();
   }
 
@@ -153,16 +143,18 @@ export class HttpEntryPoint {
   }
 
   #serve(request: IncomingMessage, response: ServerResponse, upgrade: { socket: Duplex; head: Buffer } | undefined): void {
-    const socket = request.socket;
-    const clientIp = normalizeIp(socket.remoteAddress ?? '');
+    const socket = request.socket as Socket;
+    const isTls = (socket as TLSSocket).encrypted === true;
+    const client = clientAddressOf(socket);
+    const clientIp = client.ip;
     const target = parseTarget(request.url ?? '');
     const exchange = new Exchange({
       request,
       response,
       ...(upgrade !== undefined ? { upgrade } : {}),
-      entryPoint: this.#info,
+      entryPoint: isTls ? this.#tlsInfo : this.#info,
       clientIp,
-      clientPort: socket.remotePort ?? 0,
+      clientPort: client.port,
       path: target?.path ?? '/',
       rawQuery: target?.query ?? '',
       log: this.#log,
@@ -175,9 +167,10 @@ export class HttpEntryPoint {
       exchange.path = this.#options.sanitizePath ? cleanPath(normalized) : normalized;
       const path = routingPath(exchange.path);
       if (path === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
-      this.#forwardedHeaders({ headers: request.headers, clientIp, isTls: false, isWebSocket: isWebSocket(request) });
+      this.#forwardedHeaders({ headers: request.headers, clientIp, isTls, isWebSocket: isWebSocket(request) });
       if (this.#options.writeTimeoutMs > 0) this.#limitWrite(response);
-      const table = this.#runtime().routers.get(this.name);
+      const runtime = this.#runtime();
+      const table = (isTls ? runtime.httpsRouters : runtime.routers).get(this.name);
       const view = new RoutingView(request, canonicalHost(request.headers.host), path, target.query, clientIp);
       const route = table?.find(view);
       if (route === undefined) return exchange.fail(new NoRouteError('no router matches'));

@@ -1,6 +1,8 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
-import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
+import { EntryPoint } from '../entrypoints/entrypoint.js';
+import { generateDefaultCertificate } from '../tls/default-certificate.js';
+import type { ServingCertificate } from '../tls/certificate.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
@@ -10,7 +12,16 @@ import { StateRegistry } from '../runtime/state-registry.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
-const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set() };
+const emptyRuntime: Runtime = {
+  routers: new Map(),
+  httpsRouters: new Map(),
+  connections: new Map(),
+  tls: undefined,
+  errors: [],
+  enabledRouters: new Map(),
+  usedPools: new Set(),
+  usedState: new Set(),
+};
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.
@@ -21,7 +32,7 @@ export class DataPlane {
   readonly #log: Logger;
   readonly #pools = new UpstreamPools();
   readonly #state = new StateRegistry();
-  readonly #entryPoints = new Map<string, HttpEntryPoint>();
+  readonly #entryPoints = new Map<string, EntryPoint>();
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
   #isTerminating = false;
@@ -29,31 +40,43 @@ export class DataPlane {
   #plugins: PluginCatalog | undefined;
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
+  /** The generated default certificate, once made; configurations wait for it as for the plugins. */
+  #defaultCertificate: ServingCertificate | undefined;
+  readonly #defaultCertificateMade: Promise<void>;
 
   constructor(config: StaticConfig, log: Logger) {
     this.#log = log;
     this.#settings = runtimeSettings(config, () => this.#isTerminating);
     this.#pluginsLoaded = this.#loadPlugins();
+    this.#defaultCertificateMade = generateDefaultCertificate().then((certificate) => {
+      this.#defaultCertificate = certificate;
+      this.#applyPending();
+    });
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
       if (address.protocol === 'udp') {
         log.warn('UDP entryPoints are not supported yet; not listening', { entryPointName: name });
         continue;
       }
-      const { transport, forwardedHeaders, http } = entryPoint;
+      const { transport, forwardedHeaders, http, proxyProtocol } = entryPoint;
       const options = {
         name,
         host: address.host,
         port: address.port,
-        forwardedHeaders: { insecure: forwardedHeaders.insecure, trustedIPs: forwardedHeaders.trustedIPs, connection: forwardedHeaders.connection },
+        http: {
+          name,
+          forwardedHeaders: { insecure: forwardedHeaders.insecure, trustedIPs: forwardedHeaders.trustedIPs, connection: forwardedHeaders.connection },
+          readTimeoutMs: transport.respondingTimeouts.readTimeout,
+          writeTimeoutMs: transport.respondingTimeouts.writeTimeout,
+          idleTimeoutMs: transport.respondingTimeouts.idleTimeout,
+          maxHeaderBytes: http.maxHeaderBytes,
+          sanitizePath: http.sanitizePath,
+        },
+        proxyProtocol: proxyProtocol === undefined ? undefined : { insecure: proxyProtocol.insecure, trustedIPs: proxyProtocol.trustedIPs },
         readTimeoutMs: transport.respondingTimeouts.readTimeout,
-        writeTimeoutMs: transport.respondingTimeouts.writeTimeout,
-        idleTimeoutMs: transport.respondingTimeouts.idleTimeout,
         requestAcceptGraceTimeoutMs: transport.lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: transport.lifeCycle.graceTimeOut,
-        maxHeaderBytes: http.maxHeaderBytes,
-        sanitizePath: http.sanitizePath,
       };
-      this.#entryPoints.set(name, new HttpEntryPoint(options, () => this.#runtime, log));
+      this.#entryPoints.set(name, new EntryPoint(options, () => this.#runtime, log));
     }
   }
 
@@ -75,15 +98,20 @@ export class DataPlane {
         if (catalog.failure !== undefined) log.error('plugins are disabled because an error has occurred', { error: catalog.failure });
         else log.info('plugins loaded', { plugins: names.join(', ') });
         this.#plugins = catalog;
-        const pending = this.#pending;
-        this.#pending = undefined;
-        if (pending !== undefined) this.apply(pending);
+        this.#applyPending();
         return catalog;
       });
   }
 
+  #applyPending(): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending !== undefined) this.apply(pending);
+  }
+
   /** Binds every entryPoint once the plugins are loaded; on failure closes those already bound and rejects. */
   async listen(): Promise<void> {
+    await this.#defaultCertificateMade;
     const plugins = await this.#pluginsLoaded;
     if (plugins?.failure !== undefined && this.#settings.plugins.abortOnFailure) {
       throw new Error(`plugin: failed to create plugin builder: ${plugins.failure}`);
@@ -99,11 +127,17 @@ export class DataPlane {
 
   /** Compiles a configuration and swaps it in; returns the faults found while compiling. */
   apply(merged: MergedConfig): readonly ConfigError[] {
-    if (this.#plugins === undefined) {
+    if (this.#plugins === undefined || this.#defaultCertificate === undefined) {
       this.#pending = merged;
       return [];
     }
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins });
+    const runtime = buildRuntime(merged, this.#settings, {
+      pools: this.#pools,
+      state: this.#state,
+      log: this.#log,
+      plugins: this.#plugins,
+      defaultCertificate: this.#defaultCertificate,
+    });
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);

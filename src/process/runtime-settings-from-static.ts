@@ -10,6 +10,7 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
       protocol: address.protocol,
       asDefault: entryPoint.asDefault,
       middlewares: entryPoint.http.middlewares,
+      ...(entryPoint.http.tls !== undefined ? { httpTls: { options: entryPoint.http.tls.options, certResolver: entryPoint.http.tls.certResolver } } : {}),
     })),
     defaultRuleSyntax: config.core.defaultRuleSyntax,
     providerPrecedence: ['internal', ...config.providers.precedence],

@@ -7,6 +7,8 @@ export interface EntryPointSettings {
   readonly asDefault: boolean;
   /** Qualified middleware names prepended to every router on this entryPoint. */
   readonly middlewares: readonly string[];
+  /** `http.tls`: every HTTP router on this entryPoint without its own `tls` gets this one, as in Traefik. */
+  readonly httpTls?: { readonly options?: string | undefined; readonly certResolver?: string | undefined };
 }
 
 /** Plugins the static configuration declares (`experimental`), for the `plugin` middleware. */
