@@ -6,6 +6,15 @@ import type { TlsServerSettings } from '../tls/tls-runtime.js';
 /** A fatal `internal_error` alert: what a Go server sends when it refuses a handshake (strict SNI, broken options). */
 const HANDSHAKE_REFUSAL = Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x50]);
 
+/**
+ * The chain verification OpenSSL recorded for the client certificate. Node only acts on it for sockets a
+ * `tls.Server` accepted; sockets wrapped after peeking the ClientHello read it from the handle, as Node does.
+ */
+function verifyError(socket: TLSSocket): Error | null {
+  const handle = (socket as unknown as { _handle?: { verifyError?: () => Error | null } })._handle;
+  return handle?.verifyError?.() ?? null;
+}
+
 /** Refuses a TLS connection before its handshake, with an alert so the client knows why it ended. */
 export function refuseTls(socket: Socket): void {
   socket.end(HANDSHAKE_REFUSAL);
@@ -32,12 +41,15 @@ export function terminateTls(socket: Socket, settings: TlsServerSettings, log: L
     socket.destroy();
   });
   secure.once('secure', () => {
-    const hasCertificate = secure.getPeerCertificate() !== null && Object.keys(secure.getPeerCertificate()).length > 0;
+    const peer = secure.getPeerCertificate();
+    const hasCertificate = peer !== null && Object.keys(peer).length > 0;
+    const failure = hasCertificate && settings.requestCert ? verifyError(secure) : null;
+    const mustVerify = settings.clientAuth === 'RequireAndVerifyClientCert' || settings.clientAuth === 'VerifyClientCertIfGiven';
     const isRefused =
-      (settings.clientAuth === 'RequireAnyClientCert' && !hasCertificate) ||
-      (settings.clientAuth === 'VerifyClientCertIfGiven' && hasCertificate && !secure.authorized);
+      ((settings.clientAuth === 'RequireAnyClientCert' || settings.clientAuth === 'RequireAndVerifyClientCert') && !hasCertificate) ||
+      (mustVerify && failure !== null);
     if (isRefused) {
-      log.debug('client certificate refused', { clientAuth: settings.clientAuth, reason: String(secure.authorizationError ?? 'no certificate') });
+      log.debug('client certificate refused', { clientAuth: settings.clientAuth, reason: failure?.message ?? 'no certificate' });
       secure.destroy();
       return;
     }
