@@ -108,10 +108,16 @@ for (const spec of specs) {
   for (const variant of [spec.name, lower, spec.name.toUpperCase(), lower.charAt(0).toUpperCase() + lower.slice(1)]) specsByName.set(variant, spec);
 }
 
+function unknownMatcher(rule: string, name: string, offset: number): RuleError {
+  const hint = nearestName(name, specs.map((spec) => spec.name));
+  return new RuleError(`unknown matcher "${name}"`, columnAt(rule, offset), hint === undefined ? undefined : `did you mean "${hint}"?`);
+}
+
 function compileNode(rule: string, syntax: RuleSyntax, node: RuleNode, hostSnis: string[]): TcpMatcher {
   switch (node.kind) {
     case 'matcher': {
-      const spec = specsByName.get(node.name)!;
+      const spec = specsByName.get(node.name);
+      if (spec === undefined) throw unknownMatcher(rule, node.name, node.offset);
       const column = columnAt(rule, node.offset);
       const fail = (reason: string): never => {
         throw new RuleError(`${spec.name}: ${reason}`, column);
@@ -154,11 +160,7 @@ function compileNode(rule: string, syntax: RuleSyntax, node: RuleNode, hostSnis:
 
 /** Compiles a TCP router rule (HostSNI, HostSNIRegexp, ClientIP, ALPN); throws RuleError, located by column. */
 export function compileTcpRule(rule: string, syntax: RuleSyntax = 'v3'): CompiledTcpRule {
-  const tree = parseRule(rule, (name, offset) => {
-    if (specsByName.has(name)) return undefined;
-    const hint = nearestName(name, specs.map((spec) => spec.name));
-    return new RuleError(`unknown matcher "${name}"`, columnAt(rule, offset), hint === undefined ? undefined : `did you mean "${hint}"?`);
-  });
+  const tree = parseRule(rule, (name, offset) => (specsByName.has(name) ? undefined : unknownMatcher(rule, name, offset)));
   const hostSnis: string[] = [];
   const match = compileNode(rule, syntax, tree, hostSnis);
   return { match, hostSnis };
