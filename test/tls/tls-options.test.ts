@@ -29,10 +29,10 @@ describe('TLS options', () => {
   });
 
   const faults = [
-    { description: 'an unknown cipher suite', config: { cipherSuites: ['TLS_NOPE'] }, message: /^cipherSuites\[0\]: invalid CipherSuite "TLS_NOPE"$/ },
-    { description: 'an unknown version', config: { maxVersion: 'VersionTLS14' }, message: /^maxVersion: unknown version "VersionTLS14"/ },
-    { description: 'an unknown curve', config: { curvePreferences: ['P-256'] }, message: /^curvePreferences\[0\]: invalid CurveID in curvePreferences "P-256"$/ },
-    { description: 'an unknown client auth type', config: { clientAuth: { clientAuthType: 'Always' } }, message: /^clientAuth\.clientAuthType: unknown client auth type "Always"/ },
+    { description: 'an unknown cipher suite', config: { cipherSuites: ['TLS_NOPE'] }, message: /cipherSuites\[0\]: invalid CipherSuite "TLS_NOPE"$/ },
+    { description: 'an unknown version', config: { maxVersion: 'VersionTLS14' }, message: /maxVersion: unknown version "VersionTLS14"/ },
+    { description: 'an unknown curve', config: { curvePreferences: ['P-256'] }, message: /curvePreferences\[0\]: invalid CurveID in curvePreferences "P-256"$/ },
+    { description: 'an unknown client auth type', config: { clientAuth: { clientAuthType: 'Always' } }, message: /clientAuth\.clientAuthType: unknown client auth type "Always"/ },
     { description: 'verification without CA files', config: { clientAuth: { clientAuthType: 'VerifyClientCertIfGiven' } }, message: /caFiles is required$/ },
   ];
   for (const { description, config, message } of faults) {
