@@ -9,6 +9,8 @@ import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import type { Runtime } from '../runtime/build-runtime.js';
 import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
+import { acceptH2cPriorKnowledge, type UndecidedConnections } from './h2c-preface.js';
+import { Http2Connections, type Http2Options } from './http2-connection.js';
 
 export interface HttpEntryPointOptions {
   readonly name: string;
@@ -24,6 +26,8 @@ export interface HttpEntryPointOptions {
   readonly maxHeaderBytes: number;
   /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
   readonly sanitizePath: boolean;
+  /** `http2` options, for h2c connections. */
+  readonly http2: Http2Options;
 }
 
 /** Splits a request target into path and query; absolute-form targets also give the host. */
@@ -70,6 +74,8 @@ export class HttpEntryPoint {
   readonly #info: EntryPointInfo;
   readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
   readonly #upgradeSockets = new Set<Duplex>();
+  readonly #http2: Http2Connections;
+  readonly #undecided: UndecidedConnections;
 
   constructor(options: HttpEntryPointOptions, runtime: () => Runtime, log: Logger) {
     this.name = options.name;
@@ -93,6 +99,8 @@ export class HttpEntryPoint {
       // CONNECT tunnels are not proxied, as Traefik answers since v3.7.9.
       socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
+    this.#http2 = new Http2Connections(options.http2, (request, response) => this.#serve(request, response, undefined));
+    this.#undecided = acceptH2cPriorKnowledge(this.#server, this.#http2, headersTimeout);
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
   }
 
@@ -121,8 +129,11 @@ export class HttpEntryPoint {
     if (this.#options.requestAcceptGraceTimeoutMs > 0) await delay(this.#options.requestAcceptGraceTimeoutMs);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeIdleConnections();
+    this.#http2.closeIdle();
+    this.#undecided.destroyAll();
     const timer = setTimeout(() => {
       this.#server.closeAllConnections();
+      this.#http2.destroyAll();
       for (const socket of this.#upgradeSockets) socket.destroy();
     }, this.#options.graceTimeOutMs);
     await closed;

@@ -52,6 +52,7 @@ export class DataPlane {
         graceTimeOutMs: transport.lifeCycle.graceTimeOut,
         maxHeaderBytes: http.maxHeaderBytes,
         sanitizePath: http.sanitizePath,
+        http2: { ...entryPoint.http2, idleTimeoutMs: transport.respondingTimeouts.idleTimeout },
       };
       this.#entryPoints.set(name, new HttpEntryPoint(options, () => this.#runtime, log));
     }
