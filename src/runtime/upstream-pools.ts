@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { H2CClient, Pool, type Dispatcher } from 'undici';
-import { ProtocolDispatcher } from '../http/proxy/protocol-dispatcher.js';
+import { buildConnector, H2CClient, Pool, type Dispatcher } from 'undici';
+import { UpstreamDispatcher } from '../http/proxy/upstream-dispatcher.js';
 
 /**
  * What defines the connections to one upstream origin; two equal settings share one pool. TLS material is
@@ -85,25 +86,25 @@ export class UpstreamPools {
       const httpOrigin = `http:${origin.slice('h2c:'.length)}`;
       // undici sends a request with a streamed body alone on an HTTP/2 connection: the pool opens another
       // connection for each concurrent call, rather than queueing it behind a long stream.
-      const { pipelining: _, ...options } = this.#options(settings, false);
+      const { pipelining: _, ...options } = this.#options(settings, undefined);
       const h2c = new Pool(httpOrigin, {
         ...options,
         pingInterval: settings.readIdleTimeoutMs,
         factory: (poolOrigin, clientOptions) => new H2CClient(poolOrigin, clientOptions as H2CClient.Options),
       });
-      return new ProtocolDispatcher(h2c, new Pool(httpOrigin, this.#options(settings, false)));
+      return new UpstreamDispatcher(h2c, new Pool(httpOrigin, this.#options(settings, undefined)), undefined);
     }
-    const isTls = origin.startsWith('https:');
-    const http1 = new Pool(origin, this.#options(settings, isTls));
-    if (!isTls || !settings.isHttp2Enabled) return http1;
-    const http2 = new Pool(origin, { ...this.#options(settings, true), allowH2: true, pingInterval: settings.readIdleTimeoutMs });
-    return new ProtocolDispatcher(http2, http1);
+    if (!origin.startsWith('https:')) return new Pool(origin, this.#options(settings, undefined));
+    const hostname = new URL(origin).hostname.replace(/^\[(.*)\]$/, '$1');
+    const servername = settings.serverName ?? hostname;
+    const http1 = new Pool(origin, this.#options(settings, servername));
+    const main = settings.isHttp2Enabled ? new Pool(origin, { ...this.#options(settings, servername, true), allowH2: true, pingInterval: settings.readIdleTimeoutMs }) : http1;
+    return new UpstreamDispatcher(main, http1, servername);
   }
 
-  #options(settings: TransportSettings, isTls: boolean): Pool.Options {
-    const certificate = settings.certificates[0];
-    const checkIdentity = identityChecker(settings.peerCertUri);
-    return {
+  /** Pool options; `servername` is set for TLS servers (an IP address is checked but, as Go, not sent as SNI). */
+  #options(settings: TransportSettings, servername: string | undefined, allowH2 = false): Pool.Options {
+    const base = {
       connections: null,
       // undici reuses no connection with pipelining 0, as Go with a negative MaxIdleConnsPerHost.
       pipelining: settings.maxIdleConnsPerHost < 0 ? 0 : 1,
@@ -111,17 +112,27 @@ export class UpstreamPools {
       keepAliveMaxTimeout: settings.idleConnTimeoutMs,
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: {
-        timeout: settings.dialTimeoutMs,
-        ...(isTls
-          ? {
-              rejectUnauthorized: !settings.insecureSkipVerify,
-              ...(settings.serverName !== undefined && settings.serverName !== '' ? { servername: settings.serverName } : {}),
-              ...(settings.rootCAs.length > 0 ? { ca: [...settings.rootCAs] } : {}),
-              ...(certificate !== undefined ? { cert: certificate.cert, key: certificate.key } : {}),
-              ...(checkIdentity !== undefined ? { checkServerIdentity: checkIdentity } : {}),
-            }
-          : {}),
+    };
+    if (servername === undefined) return { ...base, connect: { timeout: settings.dialTimeoutMs } };
+    const certificate = settings.certificates[0];
+    const checkIdentity = identityChecker(settings.peerCertUri);
+    const connector = buildConnector({
+      timeout: settings.dialTimeoutMs,
+      allowH2,
+      rejectUnauthorized: !settings.insecureSkipVerify,
+      ...(settings.rootCAs.length > 0 ? { ca: [...settings.rootCAs] } : {}),
+      ...(certificate !== undefined ? { cert: certificate.cert, key: certificate.key } : {}),
+      ...(checkIdentity !== undefined ? { checkServerIdentity: checkIdentity } : {}),
+    });
+    const sni = isIP(servername) === 0 ? servername : undefined;
+    return {
+      ...base,
+      connect: (options, callback) => {
+        if (sni === undefined) {
+          // Node checks the certificate against the address it dials when no server name is given.
+          return connector({ ...options, servername: '' }, callback);
+        }
+        return connector({ ...options, servername: sni }, callback);
       },
     };
   }
