@@ -134,46 +134,43 @@ export class NodeResponseWriter implements ResponseWriter {
   }
 }
 
-/** gRPC status fields an HTTP/2 answer carries in its trailers. */
-const grpcStatusFields = new Set(['grpc-status', 'grpc-message', 'grpc-status-details-bin']);
-
 /**
- * The bottom writer for an HTTP/2 client. A gRPC server may answer "trailers-only" (its status in the only
- * HEADERS frame); Node's compatibility layer cannot end a stream on its headers, so the status goes out as
- * trailers after an empty body, which gRPC clients read the same way.
+ * The bottom writer for an HTTP/2 client. A gRPC server that fails a call at once answers "trailers-only":
+ * one HEADERS frame ending the stream, holding the status and the call's trailing metadata. Node's
+ * compatibility layer cannot end a stream on its headers, so such an answer goes out as response headers
+ * with only the content type, an empty body, then the rest as trailers: gRPC clients read both the same way.
  */
 export class Http2NodeResponseWriter extends NodeResponseWriter {
   override writeHead(status: number, headers: ResponseHeaders): void {
     const contentType = headers['content-type'];
-    if (headers['grpc-status'] !== undefined && typeof contentType === 'string' && contentType.startsWith('application/grpc')) {
-      const trailers: Record<string, string> = {};
-      for (const name of grpcStatusFields) {
-        const value = headers[name];
-        if (value === undefined) continue;
-        trailers[name] = String(value);
-        delete headers[name];
-      }
-      this.response.addTrailers(trailers);
+    if (headers['grpc-status'] === undefined || typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return super.writeHead(status, headers);
+    const trailers: Record<string, string | string[]> = {};
+    for (const name in headers) {
+      const value = headers[name];
+      if (name === 'content-type' || value === undefined) continue;
+      trailers[name] = Array.isArray(value) ? value : String(value);
     }
-    super.writeHead(status, headers);
+    this.response.addTrailers(trailers);
+    super.writeHead(status, { 'content-type': contentType });
   }
 
   override writeHeadList(status: number, headers: readonly string[]): void {
-    let grpcStatusAt = -1;
-    let isGrpc = false;
+    let hasGrpcStatus = false;
+    let contentType: string | undefined;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!.toLowerCase();
-      if (name === 'grpc-status') grpcStatusAt = i;
-      else if (name === 'content-type' && headers[i + 1]!.startsWith('application/grpc')) isGrpc = true;
+      if (name === 'grpc-status') hasGrpcStatus = true;
+      else if (name === 'content-type') contentType = headers[i + 1];
     }
-    if (grpcStatusAt === -1 || !isGrpc) return super.writeHeadList(status, headers);
-    const kept: string[] = [];
-    const trailers: Array<[string, string]> = [];
+    if (!hasGrpcStatus || contentType?.startsWith('application/grpc') !== true) return super.writeHeadList(status, headers);
+    const trailers: Record<string, string | string[]> = {};
     for (let i = 0; i < headers.length; i += 2) {
-      if (grpcStatusFields.has(headers[i]!.toLowerCase())) trailers.push([headers[i]!.toLowerCase(), headers[i + 1]!]);
-      else kept.push(headers[i]!, headers[i + 1]!);
+      const name = headers[i]!.toLowerCase();
+      if (name === 'content-type') continue;
+      const existing = trailers[name];
+      trailers[name] = existing === undefined ? headers[i + 1]! : [...(Array.isArray(existing) ? existing : [existing]), headers[i + 1]!];
     }
-    this.response.addTrailers(Object.fromEntries(trailers));
-    super.writeHeadList(status, kept);
+    this.response.addTrailers(trailers);
+    super.writeHeadList(status, ['Content-Type', contentType]);
   }
 }

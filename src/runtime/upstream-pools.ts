@@ -87,8 +87,11 @@ export class UpstreamPools {
       // undici sends a request with a streamed body alone on an HTTP/2 connection: the pool opens another
       // connection for each concurrent call, rather than queueing it behind a long stream.
       const { pipelining: _, ...options } = this.#options(settings, undefined);
+      // The pool builds its clients' connector from `connect`; only one made with `useH2c` speaks HTTP/2 in clear.
+      const connector = buildConnector({ timeout: settings.dialTimeoutMs, useH2c: true } as buildConnector.BuildOptions);
       const h2c = new Pool(httpOrigin, {
         ...options,
+        connect: connector,
         pingInterval: settings.readIdleTimeoutMs,
         factory: (poolOrigin, clientOptions) => new H2CClient(poolOrigin, clientOptions as H2CClient.Options),
       });

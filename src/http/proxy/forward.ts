@@ -241,7 +241,8 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     const exchange = this.#exchange;
     if (trailers !== null) {
       const pairs = trailerPairs(trailers);
-      if (pairs.length > 0) exchange.response.addTrailers(pairs);
+      // Node's HTTP/2 responses take trailers as a record only.
+      if (pairs.length > 0) exchange.response.addTrailers(exchange.request.httpVersionMajor === 2 ? Object.fromEntries(pairs) : pairs);
     }
     exchange.writer.end();
   }
