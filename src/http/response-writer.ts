@@ -20,6 +20,11 @@ export interface ResponseWriter {
   fail(error: DataPathError): boolean;
   /** True once the status line went to the client: a failure after that can only cut the connection. */
   readonly isHeadSent: boolean;
+  /**
+   * Takes the upstream's trailers, before `end`. Returns false when no writer down the chain took them: the
+   * proxy then adds them to the client's response itself.
+   */
+  addTrailers?(trailers: ReadonlyArray<readonly [string, string]>): boolean;
 }
 
 /** Passes everything to the writer it wraps; subclasses override what they need. */
@@ -52,6 +57,10 @@ export class ResponseWriterWrapper implements ResponseWriter {
 
   get isHeadSent(): boolean {
     return this.inner.isHeadSent;
+  }
+
+  addTrailers(trailers: ReadonlyArray<readonly [string, string]>): boolean {
+    return this.inner.addTrailers?.(trailers) ?? false;
   }
 }
 
@@ -132,6 +141,11 @@ export class NodeResponseWriter implements ResponseWriter {
   get isHeadSent(): boolean {
     return this.response.headersSent;
   }
+
+  addTrailers(trailers: ReadonlyArray<readonly [string, string]>): boolean {
+    this.response.addTrailers(trailers as Array<[string, string]>);
+    return true;
+  }
 }
 
 /**
@@ -141,6 +155,12 @@ export class NodeResponseWriter implements ResponseWriter {
  * with only the content type, an empty body, then the rest as trailers: gRPC clients read both the same way.
  */
 export class Http2NodeResponseWriter extends NodeResponseWriter {
+  /** Node's HTTP/2 responses take trailers as a record only. */
+  override addTrailers(trailers: ReadonlyArray<readonly [string, string]>): boolean {
+    this.response.addTrailers(Object.fromEntries(trailers));
+    return true;
+  }
+
   override writeHead(status: number, headers: ResponseHeaders): void {
     const contentType = headers['content-type'];
     if (headers['grpc-status'] === undefined || typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return super.writeHead(status, headers);

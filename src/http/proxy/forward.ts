@@ -241,8 +241,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     const exchange = this.#exchange;
     if (trailers !== null) {
       const pairs = trailerPairs(trailers);
-      // Node's HTTP/2 responses take trailers as a record only.
-      if (pairs.length > 0) exchange.response.addTrailers(exchange.request.httpVersionMajor === 2 ? Object.fromEntries(pairs) : pairs);
+      if (pairs.length > 0 && exchange.writer.addTrailers?.(pairs) !== true) exchange.nodeWriter.addTrailers(pairs);
     }
     exchange.writer.end();
   }
