@@ -46,8 +46,9 @@ function readPem(value: string, path: string): string {
 function checkCertificates(pem: string, path: string): X509Certificate {
   try {
     return new X509Certificate(pem);
-  } catch (error) {
-    throw new ConfigError(path, `invalid certificate: ${(error as Error).message}`);
+  } catch {
+    // OpenSSL's reasons differ between versions; the path tells which file to look at.
+    throw new ConfigError(path, 'not a valid PEM certificate');
   }
 }
 
@@ -60,8 +61,8 @@ function clientCertificates(config: ServersTransportConfig): Array<{ cert: strin
     let privateKey;
     try {
       privateKey = createPrivateKey(key);
-    } catch (error) {
-      throw new ConfigError(joinPath(path, 'keyFile'), `invalid private key: ${(error as Error).message}`);
+    } catch {
+      throw new ConfigError(joinPath(path, 'keyFile'), 'not a valid PEM private key');
     }
     if (!x509.checkPrivateKey(privateKey)) throw new ConfigError(path, 'the private key does not match the certificate');
     return { cert, key };
@@ -93,7 +94,7 @@ export function compileServersTransport(config: ServersTransportConfig): Compile
   return {
     settings: {
       ...timeouts(config.forwardingTimeouts),
-      // Go's zero value picks its default of 2 idle connections per host; undici keeps every idle one.
+      // Only the sign matters: undici keeps every idle connection, a negative value reuses none.
       maxIdleConnsPerHost: config.maxIdleConnsPerHost ?? 0,
       insecureSkipVerify: config.insecureSkipVerify === true,
       serverName: config.serverName === '' ? undefined : config.serverName,
