@@ -31,8 +31,8 @@ export interface EntryPointOptions {
   readonly graceTimeOutMs: number;
 }
 
-/** ALPN protocols the HTTPS side speaks. */
-const httpAlpn = (protocols: readonly string[]): readonly string[] => protocols.filter((protocol) => protocol === 'http/1.1');
+/** ALPN protocols the HTTPS side speaks: HTTP/2 and HTTP/1.1. */
+const httpAlpn = (protocols: readonly string[]): readonly string[] => protocols.filter((protocol) => protocol === 'h2' || protocol === 'http/1.1');
 
 /**
  * A TCP entryPoint: owns its listening socket for the life of the process. Each connection is read just
@@ -211,7 +211,7 @@ export class EntryPoint {
     }
     terminateTls(socket, settings, this.#log, (secure) => {
       setClientAddress(secure as unknown as Socket, client);
-      this.#http.serve(secure as unknown as Socket);
+      this.#http.serveTls(secure);
     });
   }
 

@@ -10,6 +10,8 @@ import type { Logger } from '../observability/logger.js';
 import type { Runtime } from '../runtime/build-runtime.js';
 import { clientAddressOf } from './client-address.js';
 import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
+import { acceptH2cPriorKnowledge, type UndecidedConnections } from './h2c-preface.js';
+import { Http2Connections, type Http2Options } from './http2-connection.js';
 
 export interface HttpEntryPointOptions {
   readonly name: string;
@@ -20,6 +22,8 @@ export interface HttpEntryPointOptions {
   readonly maxHeaderBytes: number;
   /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
   readonly sanitizePath: boolean;
+  /** `http2` options, for h2c connections. */
+  readonly http2: Http2Options;
 }
 
 /** Splits a request target into path and query; absolute-form targets also give the host. */
@@ -69,6 +73,8 @@ export class HttpEntryPoint {
   readonly #sockets = new Set<Socket>();
   readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
   readonly #upgradeSockets = new Set<Duplex>();
+  readonly #http2: Http2Connections;
+  readonly #undecided: UndecidedConnections;
 
   constructor(options: HttpEntryPointOptions, runtime: () => Runtime, log: Logger) {
     this.name = options.name;
@@ -93,6 +99,8 @@ export class HttpEntryPoint {
       // CONNECT tunnels are not proxied, as Traefik answers since v3.7.9.
       socket.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
+    this.#http2 = new Http2Connections(options.http2, (request, response) => this.#serve(request, response, undefined));
+    this.#undecided = acceptH2cPriorKnowledge(this.#server, this.#http2, headersTimeout);
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
   }
 
@@ -104,6 +112,17 @@ export class HttpEntryPoint {
     socket.resume();
   }
 
+  /** Serves a TLS connection with the protocol ALPN chose: HTTP/2 for `h2`, HTTP/1.1 otherwise. */
+  serveTls(socket: TLSSocket): void {
+    if (socket.alpnProtocol === 'h2') {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      this.#http2.serveHttp2(socket);
+      return;
+    }
+    this.serve(socket);
+  }
+
   /**
    * Lets in-flight requests finish within `graceTimeOutMs`, closing connections as they fall idle, then
    * closes what is left.
@@ -111,11 +130,15 @@ export class HttpEntryPoint {
   async drain(graceTimeOutMs: number): Promise<void> {
     const deadline = Date.now() + graceTimeOutMs;
     this.#server.closeIdleConnections();
+    this.#http2.closeIdle();
+    this.#undecided.destroyAll();
     while ((this.#sockets.size > 0 || this.#upgradeSockets.size > 0) && Date.now() < deadline) {
       await delay(50);
       this.#server.closeIdleConnections();
+      this.#http2.closeIdle();
     }
     this.#server.closeAllConnections();
+    this.#http2.destroyAll();
     for (const socket of this.#sockets) socket.destroy();
     for (const socket of this.#upgradeSockets) socket.destroy();
   }

@@ -41,6 +41,8 @@ export function terminateTls(socket: Socket, settings: TlsServerSettings, log: L
     socket.destroy();
   });
   secure.once('secure', () => {
+    // A tls.Server clears this once its handshake checks pass; HTTP/2 sessions wait for it before reading.
+    (secure as TLSSocket & { secureConnecting: boolean }).secureConnecting = false;
     const peer = secure.getPeerCertificate();
     const hasCertificate = peer !== null && Object.keys(peer).length > 0;
     const failure = hasCertificate && settings.requestCert ? verifyError(secure) : null;

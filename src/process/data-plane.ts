@@ -70,6 +70,7 @@ export class DataPlane {
           idleTimeoutMs: transport.respondingTimeouts.idleTimeout,
           maxHeaderBytes: http.maxHeaderBytes,
           sanitizePath: http.sanitizePath,
+          http2: { ...entryPoint.http2, idleTimeoutMs: transport.respondingTimeouts.idleTimeout },
         },
         proxyProtocol: proxyProtocol === undefined ? undefined : { insecure: proxyProtocol.insecure, trustedIPs: proxyProtocol.trustedIPs },
         readTimeoutMs: transport.respondingTimeouts.readTimeout,

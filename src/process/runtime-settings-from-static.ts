@@ -22,6 +22,7 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
       catalog: Object.keys(config.experimental?.plugins ?? {}),
       abortOnFailure: config.experimental?.abortOnPluginFailure ?? false,
     },
+    serversTransport: config.serversTransport,
   };
 }
 

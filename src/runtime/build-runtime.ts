@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig, ServersTransportConfig } from '../config/dynamic/http-schema.js';
+import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig } from '../config/dynamic/http-schema.js';
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
@@ -20,7 +20,8 @@ import { internalServices } from './internal-services.js';
 import { defaultTlsName, qualify, qualifyTlsOptions, type MergedConfig, type MergedItem } from './merged-config.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 import { StateRegistry } from './state-registry.js';
-import { defaultTransportSettings, type TransportSettings, type UpstreamPools } from './upstream-pools.js';
+import { compileDefaultTransport, compileServersTransport, type CompiledTransport } from './transport-settings.js';
+import type { UpstreamPools } from './upstream-pools.js';
 
 /** A compiled, immutable configuration: what every entryPoint routes with until the next reload. */
 export interface Runtime {
@@ -75,6 +76,8 @@ class RuntimeBuilder {
   readonly #services = new Map<string, Built<Handler>>();
   readonly #usedPools = new Set<string>();
   readonly #usedState = new Set<string>();
+  /** Compiled serversTransports by qualified name (or the fault that left one out), once per build. */
+  readonly #transports = new Map<string, CompiledTransport | ConfigError>();
   readonly #state: StateRegistry;
   #tls: TlsRuntime | undefined;
 
@@ -397,45 +400,53 @@ class RuntimeBuilder {
     }
   }
 
-  #transport(origin: string, reference: string | undefined, provider: string): UpstreamTransport {
-    let settings = defaultTransportSettings;
-    let responseHeaderTimeoutMs = 0;
-    if (reference !== undefined && reference !== '' && reference !== 'default@internal') {
-      const qualifiedName = qualify(reference, provider);
-      const item = this.#config.http.serversTransports.get(qualifiedName);
-      if (item === undefined) {
-        const reason = this.#missing('serversTransport', qualifiedName, this.#config.http.serversTransports.keys(), this.#config.invalid.serversTransports);
-        throw new ConfigError('serversTransport', reason);
-      }
+  /** The transport a service's reference names: one of `http.serversTransports`, or the static default. */
+  #compiledTransport(reference: string | undefined, provider: string): CompiledTransport {
+    if (reference === undefined || reference === '' || reference === 'default@internal') return this.#defaultTransport();
+    const qualifiedName = qualify(reference, provider);
+    const item = this.#config.http.serversTransports.get(qualifiedName);
+    if (item === undefined) {
+      const reason = this.#missing('serversTransport', qualifiedName, this.#config.http.serversTransports.keys(), this.#config.invalid.serversTransports);
+      throw new ConfigError('serversTransport', reason);
+    }
+    let compiled = this.#transports.get(qualifiedName);
+    if (compiled === undefined) {
       try {
-        settings = transportSettings(item.config);
+        compiled = compileServersTransport(item.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         this.#report(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
-        throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${error.reason}`);
+        compiled = error;
       }
-      responseHeaderTimeoutMs = item.config.forwardingTimeouts?.responseHeaderTimeout ?? 0;
+      this.#transports.set(qualifiedName, compiled);
     }
+    if (compiled instanceof ConfigError) throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${compiled.reason}`);
+    return compiled;
+  }
+
+  /** `default@internal`, from the static `serversTransport`; compiled once per build. */
+  #defaultTransport(): CompiledTransport {
+    let compiled = this.#transports.get('default@internal');
+    if (compiled === undefined) {
+      try {
+        compiled = compileDefaultTransport(this.#settings.serversTransport);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.#report('internal', error);
+        compiled = error;
+      }
+      this.#transports.set('default@internal', compiled);
+    }
+    if (compiled instanceof ConfigError) throw new ConfigError('serversTransport', `serversTransport "default@internal" is invalid: ${compiled.reason}`);
+    return compiled;
+  }
+
+  #transport(origin: string, reference: string | undefined, provider: string): UpstreamTransport {
+    const { settings, responseHeaderTimeoutMs } = this.#compiledTransport(reference, provider);
     try {
       return { dispatcher: this.#dependencies.pools.acquire(origin, settings, this.#usedPools), responseHeaderTimeoutMs };
     } catch (error) {
       throw new ConfigError('serversTransport', `cannot set up the connection pool: ${(error as Error).message}`);
     }
   }
-}
-
-const unsupportedTransportOptions = ['peerCertURI', 'spiffe', 'cipherSuites', 'minVersion', 'maxVersion'] as const;
-
-function transportSettings(config: ServersTransportConfig): TransportSettings {
-  for (const option of unsupportedTransportOptions) {
-    if (config[option] !== undefined) throw new ConfigError(option, 'not supported yet');
-  }
-  return {
-    dialTimeoutMs: config.forwardingTimeouts?.dialTimeout ?? defaultTransportSettings.dialTimeoutMs,
-    idleConnTimeoutMs: config.forwardingTimeouts?.idleConnTimeout ?? defaultTransportSettings.idleConnTimeoutMs,
-    insecureSkipVerify: config.insecureSkipVerify === true,
-    serverName: config.serverName,
-    rootCAs: config.rootCAs ?? [],
-    certificates: config.certificates ?? [],
-  };
 }

@@ -1,4 +1,5 @@
 import type { RuleSyntax } from '../rules/http-rule.js';
+import type { StaticServersTransport } from './transport-settings.js';
 
 /** What the runtime builder takes from the static configuration, per entryPoint. */
 export interface EntryPointSettings {
@@ -33,5 +34,7 @@ export interface RuntimeSettings {
   /** True once shutdown began: `ping@internal` answers `terminatingStatusCode`. */
   readonly isTerminating: () => boolean;
   readonly plugins: PluginSettings;
+  /** The static `serversTransport`: what services without a `serversTransport` of their own use. */
+  readonly serversTransport: StaticServersTransport;
 }
 

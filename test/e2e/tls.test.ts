@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { connect as connectHttp2 } from 'node:http2';
 import { describe, it } from 'node:test';
 import { get } from '../support/http.js';
 import { createCertificateAuthority, selfSignedCertificate, writeCertificate } from '../support/certificates.js';
 import { startJunction } from '../support/junction.js';
-import { tlsGet } from '../support/tls-client.js';
+import { tlsConnect, tlsGet } from '../support/tls-client.js';
 import { answeredBy, startUpstream } from '../support/upstream.js';
+import { peerPath, skipUnlessPeer } from '../support/peers.js';
 import { until } from '../support/until.js';
 
 const staticWithHttps = `
@@ -250,5 +253,72 @@ tls:
     await junction.writeDynamic(dynamic(second));
 
     await until(async () => (await tlsGet(port, { servername: 'rotate.test' })).certificateName === 'second', { timeoutMs: 15_000 });
+  });
+
+  it('negotiates HTTP/2 with ALPN for a real HTTP/2 client, and HTTP/1.1 for others', async (t) => {
+    const upstream = await startUpstream(t, { name: 'h2-app' });
+    const junction = await startJunction(t, {
+      static: staticWithHttps,
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`h2.test\`)", service: app, tls: {} }
+  services:
+    app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
+`,
+    });
+    const port = junction.ports.websecure!;
+
+    const session = connectHttp2(`https://127.0.0.1:${port}`, { servername: 'h2.test', rejectUnauthorized: false });
+    t.after(() => session.close());
+    const { status, body, alpn } = await new Promise<{ status: number; body: string; alpn: string | false | undefined }>((resolve, reject) => {
+      const stream = session.request({ ':path': '/h2', ':authority': 'h2.test' });
+      let status = 0;
+      let body = '';
+      stream.on('response', (headers) => (status = Number(headers[':status'])));
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      stream.on('end', () => resolve({ status, body, alpn: session.alpnProtocol }));
+      stream.on('error', reject);
+      stream.end();
+    });
+    assert.equal(alpn, 'h2');
+    assert.equal(status, 200);
+    assert.equal(answeredBy(body), 'h2-app');
+    assert.equal(upstream.lastRequest.path, '/h2');
+    const offeringBoth = await tlsConnect(port, { servername: 'h2.test', ALPNProtocols: ['h2', 'http/1.1'] });
+    assert.equal(offeringBoth.alpnProtocol, 'h2');
+    offeringBoth.destroy();
+    assert.equal((await tlsGet(port, { servername: 'h2.test', ALPNProtocols: ['http/1.1'] })).alpnProtocol, 'http/1.1');
+  });
+
+  it('shows openssl s_client the certificate of the name it asks for', { skip: skipUnlessPeer('openssl', 'apt-get install openssl') }, async (t) => {
+    const upstream = await startUpstream(t);
+    const named = await selfSignedCertificate({ commonName: 'openssl-named', dnsNames: ['named.test'] });
+    const junction = await startJunction(t, {
+      static: staticWithHttps,
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`named.test\`)", service: app, tls: {} }
+  services:
+    app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
+tls:
+  certificates:
+    - certFile: ${pem(named.cert, 8)}
+      keyFile: ${pem(named.key, 8)}
+`,
+    });
+    const sClient = (servername: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(peerPath('openssl'), ['s_client', '-connect', `127.0.0.1:${junction.ports.websecure}`, '-servername', servername], { stdio: ['pipe', 'pipe', 'ignore'] });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', () => resolve(output));
+        child.stdin.end();
+      });
+
+    assert.match(await sClient('named.test'), /subject=CN ?= ?openssl-named/);
+    assert.match(await sClient('other.test'), /subject=CN ?= ?JUNCTION DEFAULT CERT/);
   });
 });

@@ -21,6 +21,7 @@ import { forwardAuthSchema } from '../../http/middlewares/forward-auth/forward-a
 import { compressSchema } from '../../http/middlewares/compress/compress-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
+import { grpcWebSchema } from '../../http/middlewares/grpc-web/grpc-web-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { pluginSchema } from '../../http/middlewares/plugin/plugin-schema.js';
 import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
@@ -135,7 +136,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     contentType: contentTypeSchema,
     encodedCharacters: anything(),
     errors: errorsSchema,
-    grpcWeb: anything(),
+    grpcWeb: grpcWebSchema,
     passTLSClientCert: anything(),
     rateLimit: rateLimitSchema,
     redirectRegex: redirectRegexSchema,

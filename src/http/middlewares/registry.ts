@@ -8,6 +8,7 @@ import { contentType } from './content-type/content-type.js';
 import { digestAuth } from './digest-auth/digest-auth.js';
 import { errors } from './errors/errors.js';
 import { forwardAuth } from './forward-auth/forward-auth.js';
+import { grpcWeb } from './grpc-web/grpc-web.js';
 import { headers } from './headers/headers.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { plugin } from './plugin/plugin.js';
@@ -52,4 +53,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   inFlightReq,
   ipAllowList,
   ipWhiteList,
+  grpcWeb,
 };
