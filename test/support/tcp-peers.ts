@@ -37,7 +37,7 @@ export async function startTcpEcho(t: TestContext, options: { name?: string; gre
     socket.on('data', (chunk: Buffer) => {
       if (first) received.push(chunk);
       first = false;
-      socket.write(`${name}:${chunk.toString('latin1')}`);
+      socket.write(Buffer.concat([Buffer.from(`${name}:`), chunk]));
     });
     socket.on('end', () => socket.end(`${name} bye`));
   });
