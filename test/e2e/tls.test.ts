@@ -321,4 +321,38 @@ tls:
     assert.match(await sClient('named.test'), /subject=CN ?= ?openssl-named/);
     assert.match(await sClient('other.test'), /subject=CN ?= ?JUNCTION DEFAULT CERT/);
   });
+
+  it('passes the client certificate to the server with passTLSClientCert, in Traefik’s header formats', async (t) => {
+    const upstream = await startUpstream(t);
+    const ca = await createCertificateAuthority('Client CA');
+    const client = await ca.issue({ commonName: 'alice', dnsNames: ['alice.test'], clientAuth: true });
+    const junction = await startJunction(t, {
+      static: staticWithHttps,
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`mtls.test\`)", service: app, middlewares: [client-cert], tls: { options: mtls } }
+  middlewares:
+    client-cert:
+      passTLSClientCert:
+        pem: true
+        info: { sans: true, subject: { commonName: true, country: true }, issuer: { commonName: true } }
+  services:
+    app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
+tls:
+  options:
+    mtls:
+      clientAuth:
+        caFiles:
+          - ${pem(ca.cert, 12)}
+`,
+    });
+
+    const answer = await tlsGet(junction.ports.websecure!, { servername: 'mtls.test', cert: client.cert, key: client.key });
+
+    assert.equal(answer.status, 200);
+    const body = client.cert.replace(/-----(BEGIN|END) CERTIFICATE-----|\n/g, '');
+    assert.equal(upstream.lastRequest.headers['x-forwarded-tls-client-cert'], body);
+    assert.equal(upstream.lastRequest.headers['x-forwarded-tls-client-cert-info'], 'Subject%3D%22CN%3Dalice%22%3BIssuer%3D%22CN%3DClient+CA%22%3BSAN%3D%22alice.test%22');
+  });
 });

@@ -37,6 +37,7 @@ import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-rege
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
+import { passTlsClientCertSchema } from '../../http/middlewares/pass-tls-client-cert/pass-tls-client-cert-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -137,7 +138,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     encodedCharacters: anything(),
     errors: errorsSchema,
     grpcWeb: grpcWebSchema,
-    passTLSClientCert: anything(),
+    passTLSClientCert: passTlsClientCertSchema,
     rateLimit: rateLimitSchema,
     redirectRegex: redirectRegexSchema,
     redirectScheme: redirectSchemeSchema,

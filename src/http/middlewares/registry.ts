@@ -22,6 +22,7 @@ import { stripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
 import { inFlightReq } from './in-flight-req/in-flight-req.js';
 import { ipAllowList, ipWhiteList } from './ip-allow-list/ip-allow-list.js';
+import { passTLSClientCert } from './pass-tls-client-cert/pass-tls-client-cert.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -52,6 +53,7 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   rateLimit,
   inFlightReq,
   ipAllowList,
+  passTLSClientCert,
   ipWhiteList,
   grpcWeb,
 };
