@@ -2,6 +2,8 @@ import { connect, type ConnectionOptions, type PeerCertificate, type SecureVersi
 
 export interface TlsAnswer {
   readonly status: number;
+  /** Response headers, names lowercased (the last value of a repeated header). */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
   /** Common name of the certificate Junction presented. */
   readonly certificateName: string;
@@ -58,7 +60,12 @@ export async function tlsGet(port: number, options: TlsRequestOptions = {}): Pro
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(received)?.[1] ?? 0);
       if (status === 0) return reject(new Error(`no HTTP answer: ${JSON.stringify(received.slice(0, 200))}`));
       const split = received.indexOf('\r\n\r\n');
-      resolve({ status, body: received.slice(split + 4), certificateName: String(certificate.subject?.CN ?? ''), certificate, alpnProtocol });
+      const headers: Record<string, string> = {};
+      for (const line of received.slice(0, split).split('\r\n').slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status, headers, body: received.slice(split + 4), certificateName: String(certificate.subject?.CN ?? ''), certificate, alpnProtocol });
     });
     const host = options.host ?? options.servername ?? 'localhost';
     socket.write(`GET ${options.path ?? '/'} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
