@@ -105,12 +105,12 @@ export class EntryPoint {
     let client = peer;
     let timer: NodeJS.Timeout | undefined;
 
-    const handOver = (): void => {
+    const handOver = (putBack = true): void => {
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.pause();
-      if (buffered.length > 0) socket.unshift(buffered);
+      if (putBack && buffered.length > 0) socket.unshift(buffered);
     };
     const onEnd = (): void => {
       // The client finished sending before saying enough to be routed: route what there is.
@@ -140,6 +140,13 @@ export class EntryPoint {
       const routing = this.#runtime().connections.get(this.name);
       const peek = peekClientHello(buffered);
       if (peek.kind === 'more' && !isEnded) return;
+      if (peek.kind === 'not-tls' && !isEnded && buffered.length < h2cPreface.length && h2cPreface.subarray(0, buffered.length).equals(buffered)) return;
+      // An HTTP/2 session must get the preface from our hands: bytes read twice from a socket it takes over are lost.
+      if (peek.kind === 'not-tls' && startsWithH2cPreface(buffered) && routing?.tcp.find({ serverName: '', clientIp: client.ip, alpnProtocols: [] }) === undefined) {
+        handOver(false);
+        this.#http.serveH2c(socket, buffered);
+        return;
+      }
       handOver();
       if (peek.kind === 'tls') this.#routeTls(socket, client, peek.hello, routing);
       else if (peek.kind === 'malformed') {
@@ -235,6 +242,12 @@ export class EntryPoint {
       raw.destroy();
     }
   }
+}
+
+const h2cPreface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+function startsWithH2cPreface(data: Buffer): boolean {
+  return data.length >= h2cPreface.length && data.subarray(0, h2cPreface.length).equals(h2cPreface);
 }
 
 function delay(ms: number): Promise<void> {

@@ -112,6 +112,17 @@ export class HttpEntryPoint {
     socket.resume();
   }
 
+  /**
+   * Serves h2c with prior knowledge on a connection whose first bytes (`head`, the connection preface) were
+   * already read by the entryPoint; they are handed to the HTTP/2 session rather than put back on the socket.
+   */
+  serveH2c(socket: Socket, head: Buffer): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    this.#http2.serveHttp2(socket, head);
+    socket.resume();
+  }
+
   /** Serves a TLS connection with the protocol ALPN chose: HTTP/2 for `h2`, HTTP/1.1 otherwise. */
   serveTls(socket: TLSSocket): void {
     if (socket.alpnProtocol === 'h2') {
