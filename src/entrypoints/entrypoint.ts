@@ -49,6 +49,8 @@ export class EntryPoint {
   readonly #isTrustedProxy: ((address: string) => boolean) | undefined;
   /** Connections handed to TCP routers, closed when the grace period ends. */
   readonly #tcpSockets = new Set<Socket>();
+  /** Connections still being read to be routed; a shutdown closes them at once. */
+  readonly #undecided = new Set<Socket>();
 
   constructor(options: EntryPointOptions, runtime: () => Runtime, log: Logger) {
     this.name = options.name;
@@ -89,6 +91,7 @@ export class EntryPoint {
   async shutdown(): Promise<void> {
     if (this.#options.requestAcceptGraceTimeoutMs > 0) await delay(this.#options.requestAcceptGraceTimeoutMs);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#undecided) socket.destroy();
     const deadline = Date.now() + this.#options.graceTimeOutMs;
     await this.#http.drain(this.#options.graceTimeOutMs);
     while (this.#tcpSockets.size > 0 && Date.now() < deadline) await delay(50);
@@ -107,6 +110,7 @@ export class EntryPoint {
 
     const handOver = (putBack = true): void => {
       clearTimeout(timer);
+      this.#undecided.delete(socket);
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.pause();
@@ -160,6 +164,8 @@ export class EntryPoint {
     };
 
     if (isProxyHeaderRead && this.#routeWithoutPeeking(socket, client, () => undefined)) return;
+    this.#undecided.add(socket);
+    socket.once('close', () => this.#undecided.delete(socket));
     socket.on('data', onData);
     socket.once('end', onEnd);
     if (this.#options.readTimeoutMs > 0) {
