@@ -1,32 +1,32 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { BadRequestError, InternalError, NoRouteError } from '../http/errors.js';
 import { Exchange, type EntryPointInfo } from '../http/exchange.js';
 import { RoutingView, routingPath } from '../http/routers/routing-view.js';
 import { cleanPath, normalizePathEscapes } from '../http/url-path.js';
-import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import type { EntryPointTelemetry } from '../observability/telemetry.js';
 import type { Runtime } from '../runtime/build-runtime.js';
+import { clientAddressOf } from './client-address.js';
 import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
+import { acceptH2cPriorKnowledge, type UndecidedConnections } from './h2c-preface.js';
+import { Http2Connections, type Http2Options } from './http2-connection.js';
 
 export interface HttpEntryPointOptions {
   readonly name: string;
-  /** Host to bind ('' for every interface) and port (0 picks a free one). */
-  readonly host: string;
-  readonly port: number;
   readonly forwardedHeaders: ForwardedHeadersOptions;
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly idleTimeoutMs: number;
-  readonly requestAcceptGraceTimeoutMs: number;
-  readonly graceTimeOutMs: number;
   readonly maxHeaderBytes: number;
   /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
   readonly sanitizePath: boolean;
   /** Access log, metrics and tracing hooks; absent when none of them is on. */
   readonly telemetry?: EntryPointTelemetry | undefined;
+  /** `http2` options, for h2c connections. */
+  readonly http2: Http2Options;
 }
 
 /** Splits a request target into path and query; absolute-form targets also give the host. */
@@ -61,8 +61,9 @@ export function canonicalHost(hostHeader: string | undefined): string {
 }
 
 /**
- * An HTTP entryPoint: owns its listening socket for the life of the process and routes every request
- * with the Runtime current when the request arrived.
+ * The HTTP side of an entryPoint: serves the connections the entryPoint hands over (plain, or TLS already
+ * terminated) and routes every request with the Runtime current when the request arrived: routers with
+ * `tls` on TLS connections, the others on plain ones, as in Traefik.
  */
 export class HttpEntryPoint {
   readonly name: string;
@@ -71,9 +72,13 @@ export class HttpEntryPoint {
   readonly #runtime: () => Runtime;
   readonly #log: Logger;
   readonly #info: EntryPointInfo;
+  readonly #tlsInfo: EntryPointInfo;
+  readonly #sockets = new Set<Socket>();
   readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
   readonly #upgradeSockets = new Set<Duplex>();
   readonly #telemetry: EntryPointTelemetry | undefined;
+  readonly #http2: Http2Connections;
+  readonly #undecided: UndecidedConnections;
 
   constructor(options: HttpEntryPointOptions, runtime: () => Runtime, log: Logger) {
     this.name = options.name;
@@ -81,6 +86,7 @@ export class HttpEntryPoint {
     this.#runtime = runtime;
     this.#log = log.with({ entryPointName: options.name });
     this.#info = { name: options.name, isTls: false };
+    this.#tlsInfo = { name: options.name, isTls: true };
     this.#forwardedHeaders = compileForwardedHeaders(options.forwardedHeaders, `entryPoints.${options.name}.forwardedHeaders`);
     const headersTimeout = options.readTimeoutMs > 0 ? Math.min(60_000, options.readTimeoutMs) : 60_000;
     this.#server = createServer({
@@ -99,40 +105,58 @@ export class HttpEntryPoint {
     });
     this.#telemetry = options.telemetry;
     this.#telemetry?.watch(this.#server);
+    this.#http2 = new Http2Connections(options.http2, (request, response) => this.#serve(request, response, undefined));
+    this.#undecided = acceptH2cPriorKnowledge(this.#server, this.#http2, headersTimeout);
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
   }
 
-  /** Binds the listening socket. */
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(error);
-      this.#server.once('error', onError);
-      this.#server.listen({ port: this.#options.port, host: this.#options.host === '' ? undefined : this.#options.host }, () => {
-        this.#server.off('error', onError);
-        resolve();
-      });
-    });
-  }
-
-  /** The port actually bound (useful with port 0). */
-  get port(): number {
-    return (this.#server.address() as AddressInfo).port;
+  /** Serves HTTP/1.1 on a connection; bytes already read and put back are parsed first. */
+  serve(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    this.#server.emit('connection', socket);
+    socket.resume();
   }
 
   /**
-   * Stops gracefully: keeps accepting for `requestAcceptGraceTimeout`, then stops accepting, lets in-flight
-   * requests finish within `graceTimeOut`, then closes what is left.
+   * Serves h2c with prior knowledge on a connection whose first bytes (`head`, the connection preface) were
+   * already read by the entryPoint; they are handed to the HTTP/2 session rather than put back on the socket.
    */
-  async shutdown(): Promise<void> {
-    if (this.#options.requestAcceptGraceTimeoutMs > 0) await delay(this.#options.requestAcceptGraceTimeoutMs);
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  serveH2c(socket: Socket, head: Buffer): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+    this.#http2.serveHttp2(socket, head);
+    socket.resume();
+  }
+
+  /** Serves a TLS connection with the protocol ALPN chose: HTTP/2 for `h2`, HTTP/1.1 otherwise. */
+  serveTls(socket: TLSSocket): void {
+    if (socket.alpnProtocol === 'h2') {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      this.#http2.serveHttp2(socket);
+      return;
+    }
+    this.serve(socket);
+  }
+
+  /**
+   * Lets in-flight requests finish within `graceTimeOutMs`, closing connections as they fall idle, then
+   * closes what is left.
+   */
+  async drain(graceTimeOutMs: number): Promise<void> {
+    const deadline = Date.now() + graceTimeOutMs;
     this.#server.closeIdleConnections();
-    const timer = setTimeout(() => {
-      this.#server.closeAllConnections();
-      for (const socket of this.#upgradeSockets) socket.destroy();
-    }, this.#options.graceTimeOutMs);
-    await closed;
-    clearTimeout(timer);
+    this.#http2.closeIdle();
+    this.#undecided.destroyAll();
+    while ((this.#sockets.size > 0 || this.#upgradeSockets.size > 0) && Date.now() < deadline) {
+      await delay(50);
+      this.#server.closeIdleConnections();
+      this.#http2.closeIdle();
+    }
+    this.#server.closeAllConnections();
+    this.#http2.destroyAll();
+    for (const socket of this.#sockets) socket.destroy();
     for (const socket of this.#upgradeSockets) socket.destroy();
   }
 
@@ -159,16 +183,18 @@ export class HttpEntryPoint {
   }
 
   #serve(request: IncomingMessage, response: ServerResponse, upgrade: { socket: Duplex; head: Buffer } | undefined): void {
-    const socket = request.socket;
-    const clientIp = normalizeIp(socket.remoteAddress ?? '');
+    const socket = request.socket as Socket;
+    const isTls = (socket as TLSSocket).encrypted === true;
+    const client = clientAddressOf(socket);
+    const clientIp = client.ip;
     const target = parseTarget(request.url ?? '');
     const exchange = new Exchange({
       request,
       response,
       ...(upgrade !== undefined ? { upgrade } : {}),
-      entryPoint: this.#info,
+      entryPoint: isTls ? this.#tlsInfo : this.#info,
       clientIp,
-      clientPort: socket.remotePort ?? 0,
+      clientPort: client.port,
       path: target?.path ?? '/',
       rawQuery: target?.query ?? '',
       log: this.#log,
@@ -182,9 +208,10 @@ export class HttpEntryPoint {
       exchange.path = this.#options.sanitizePath ? cleanPath(normalized) : normalized;
       const path = routingPath(exchange.path);
       if (path === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
-      this.#forwardedHeaders({ headers: request.headers, clientIp, isTls: false, isWebSocket: isWebSocket(request) });
+      this.#forwardedHeaders({ headers: request.headers, clientIp, isTls, isWebSocket: isWebSocket(request) });
       if (this.#options.writeTimeoutMs > 0) this.#limitWrite(response);
-      const table = this.#runtime().routers.get(this.name);
+      const runtime = this.#runtime();
+      const table = (isTls ? runtime.httpsRouters : runtime.routers).get(this.name);
       const view = new RoutingView(request, canonicalHost(request.headers.host), path, target.query, clientIp);
       const route = table?.find(view);
       if (route === undefined) return exchange.fail(new NoRouteError('no router matches'));

@@ -4,7 +4,7 @@ import type { RoutingRequest } from '../rules/routing-request.js';
 import type { Logger } from '../observability/logger.js';
 import type { Observation } from '../observability/observation.js';
 import { ClientClosedError, type DataPathError } from './errors.js';
-import { HeadersHookWriter, NodeResponseWriter, type ResponseHeaders, type ResponseWriter } from './response-writer.js';
+import { HeadersHookWriter, Http2NodeResponseWriter, NodeResponseWriter, type ResponseHeaders, type ResponseWriter } from './response-writer.js';
 
 export type { ResponseHeaders };
 export type ResponseHeadersHook = (status: number, headers: ResponseHeaders) => void;
@@ -87,7 +87,7 @@ export class Exchange {
     this.rawQuery = init.rawQuery;
     this.log = init.log;
     this.startedAt = performance.now();
-    this.nodeWriter = new NodeResponseWriter(init.response);
+    this.nodeWriter = init.request.httpVersionMajor === 2 ? new Http2NodeResponseWriter(init.response) : new NodeResponseWriter(init.response);
     this.writer = this.nodeWriter;
   }
 

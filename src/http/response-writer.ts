@@ -20,6 +20,11 @@ export interface ResponseWriter {
   fail(error: DataPathError): boolean;
   /** True once the status line went to the client: a failure after that can only cut the connection. */
   readonly isHeadSent: boolean;
+  /**
+   * Takes the upstream's trailers, before `end`. Returns false when no writer down the chain took them: the
+   * proxy then adds them to the client's response itself.
+   */
+  addTrailers?(trailers: ReadonlyArray<readonly [string, string]>): boolean;
 }
 
 /** Passes everything to the writer it wraps; subclasses override what they need. */
@@ -52,6 +57,10 @@ export class ResponseWriterWrapper implements ResponseWriter {
 
   get isHeadSent(): boolean {
     return this.inner.isHeadSent;
+  }
+
+  addTrailers(trailers: ReadonlyArray<readonly [string, string]>): boolean {
+    return this.inner.addTrailers?.(trailers) ?? false;
   }
 }
 
@@ -134,5 +143,57 @@ export class NodeResponseWriter implements ResponseWriter {
 
   get isHeadSent(): boolean {
     return this.response.headersSent;
+  }
+
+  addTrailers(trailers: ReadonlyArray<readonly [string, string]>): boolean {
+    this.response.addTrailers(trailers as Array<[string, string]>);
+    return true;
+  }
+}
+
+/**
+ * The bottom writer for an HTTP/2 client. A gRPC server that fails a call at once answers "trailers-only":
+ * one HEADERS frame ending the stream, holding the status and the call's trailing metadata. Node's
+ * compatibility layer cannot end a stream on its headers, so such an answer goes out as response headers
+ * with only the content type, an empty body, then the rest as trailers: gRPC clients read both the same way.
+ */
+export class Http2NodeResponseWriter extends NodeResponseWriter {
+  /** Node's HTTP/2 responses take trailers as a record only. */
+  override addTrailers(trailers: ReadonlyArray<readonly [string, string]>): boolean {
+    this.response.addTrailers(Object.fromEntries(trailers));
+    return true;
+  }
+
+  override writeHead(status: number, headers: ResponseHeaders): void {
+    const contentType = headers['content-type'];
+    if (headers['grpc-status'] === undefined || typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return super.writeHead(status, headers);
+    const trailers: Record<string, string | string[]> = {};
+    for (const name in headers) {
+      const value = headers[name];
+      if (name === 'content-type' || value === undefined) continue;
+      trailers[name] = Array.isArray(value) ? value : String(value);
+    }
+    this.response.addTrailers(trailers);
+    super.writeHead(status, { 'content-type': contentType });
+  }
+
+  override writeHeadList(status: number, headers: readonly string[]): void {
+    let hasGrpcStatus = false;
+    let contentType: string | undefined;
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!.toLowerCase();
+      if (name === 'grpc-status') hasGrpcStatus = true;
+      else if (name === 'content-type') contentType = headers[i + 1];
+    }
+    if (!hasGrpcStatus || contentType?.startsWith('application/grpc') !== true) return super.writeHeadList(status, headers);
+    const trailers: Record<string, string | string[]> = {};
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i]!.toLowerCase();
+      if (name === 'content-type') continue;
+      const existing = trailers[name];
+      trailers[name] = existing === undefined ? headers[i + 1]! : [...(Array.isArray(existing) ? existing : [existing]), headers[i + 1]!];
+    }
+    this.response.addTrailers(trailers);
+    super.writeHeadList(status, ['Content-Type', contentType]);
   }
 }

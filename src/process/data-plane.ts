@@ -1,7 +1,9 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
-import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
+import { EntryPoint } from '../entrypoints/entrypoint.js';
 import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
+import { generateDefaultCertificate } from '../tls/default-certificate.js';
+import type { ServingCertificate } from '../tls/certificate.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { junctionVersion } from '../cli/version.js';
 import type { Logger } from '../observability/logger.js';
@@ -15,7 +17,17 @@ import { StateRegistry } from '../runtime/state-registry.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
-const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set(), report: emptyRuntimeReport };
+const emptyRuntime: Runtime = {
+  routers: new Map(),
+  httpsRouters: new Map(),
+  connections: new Map(),
+  tls: undefined,
+  errors: [],
+  enabledRouters: new Map(),
+  usedPools: new Set(),
+  usedState: new Set(),
+  report: emptyRuntimeReport,
+};
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.
@@ -28,7 +40,7 @@ export class DataPlane {
   readonly #state = new StateRegistry();
   /** Server health: checked here in a single process; followed from the primary's messages in a worker. */
   readonly health: HealthMonitor;
-  readonly #entryPoints = new Map<string, HttpEntryPoint>();
+  readonly #entryPoints = new Map<string, EntryPoint>();
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
   #isTerminating = false;
@@ -37,6 +49,9 @@ export class DataPlane {
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
   readonly #telemetry: Telemetry;
+  /** The generated default certificate, once made; configurations wait for it as for the plugins. */
+  #defaultCertificate: ServingCertificate | undefined;
+  readonly #defaultCertificateMade: Promise<void>;
 
   /**
    * `checksHealth`: this process runs the health checks (single process, primary) rather than following them;
@@ -51,27 +66,37 @@ export class DataPlane {
     const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
     this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition);
     this.#pluginsLoaded = this.#loadPlugins();
+    this.#defaultCertificateMade = generateDefaultCertificate().then((certificate) => {
+      this.#defaultCertificate = certificate;
+      this.#applyPending();
+    });
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
       if (address.protocol === 'udp') {
         log.warn('UDP entryPoints are not supported yet; not listening', { entryPointName: name });
         continue;
       }
-      const { transport, forwardedHeaders, http } = entryPoint;
+      const { transport, forwardedHeaders, http, proxyProtocol } = entryPoint;
       const options = {
         name,
         host: address.host,
         port: address.port,
-        forwardedHeaders: { insecure: forwardedHeaders.insecure, trustedIPs: forwardedHeaders.trustedIPs, connection: forwardedHeaders.connection },
+        http: {
+          name,
+          forwardedHeaders: { insecure: forwardedHeaders.insecure, trustedIPs: forwardedHeaders.trustedIPs, connection: forwardedHeaders.connection },
+          readTimeoutMs: transport.respondingTimeouts.readTimeout,
+          writeTimeoutMs: transport.respondingTimeouts.writeTimeout,
+          idleTimeoutMs: transport.respondingTimeouts.idleTimeout,
+          maxHeaderBytes: http.maxHeaderBytes,
+          sanitizePath: http.sanitizePath,
+          http2: { ...entryPoint.http2, idleTimeoutMs: transport.respondingTimeouts.idleTimeout },
+          telemetry: telemetry.forEntryPoint(name),
+        },
+        proxyProtocol: proxyProtocol === undefined ? undefined : { insecure: proxyProtocol.insecure, trustedIPs: proxyProtocol.trustedIPs },
         readTimeoutMs: transport.respondingTimeouts.readTimeout,
-        writeTimeoutMs: transport.respondingTimeouts.writeTimeout,
-        idleTimeoutMs: transport.respondingTimeouts.idleTimeout,
         requestAcceptGraceTimeoutMs: transport.lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: transport.lifeCycle.graceTimeOut,
-        maxHeaderBytes: http.maxHeaderBytes,
-        sanitizePath: http.sanitizePath,
-        telemetry: telemetry.forEntryPoint(name),
       };
-      this.#entryPoints.set(name, new HttpEntryPoint(options, () => this.#runtime, log));
+      this.#entryPoints.set(name, new EntryPoint(options, () => this.#runtime, log));
     }
   }
 
@@ -93,15 +118,20 @@ export class DataPlane {
         if (catalog.failure !== undefined) log.error('plugins are disabled because an error has occurred', { error: catalog.failure });
         else log.info('plugins loaded', { plugins: names.join(', ') });
         this.#plugins = catalog;
-        const pending = this.#pending;
-        this.#pending = undefined;
-        if (pending !== undefined) this.apply(pending);
+        this.#applyPending();
         return catalog;
       });
   }
 
+  #applyPending(): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (pending !== undefined) this.apply(pending);
+  }
+
   /** Binds every entryPoint once the plugins are loaded; on failure closes those already bound and rejects. */
   async listen(): Promise<void> {
+    await this.#defaultCertificateMade;
     const plugins = await this.#pluginsLoaded;
     if (plugins?.failure !== undefined && this.#settings.plugins.abortOnFailure) {
       throw new Error(`plugin: failed to create plugin builder: ${plugins.failure}`);
@@ -117,11 +147,18 @@ export class DataPlane {
 
   /** Compiles a configuration and swaps it in; returns the faults found while compiling. */
   apply(merged: MergedConfig): readonly ConfigError[] {
-    if (this.#plugins === undefined) {
+    if (this.#plugins === undefined || this.#defaultCertificate === undefined) {
       this.#pending = merged;
       return [];
     }
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins, health: this.health });
+    const runtime = buildRuntime(merged, this.#settings, {
+      pools: this.#pools,
+      state: this.#state,
+      log: this.#log,
+      plugins: this.#plugins,
+      defaultCertificate: this.#defaultCertificate,
+      health: this.health,
+    });
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);

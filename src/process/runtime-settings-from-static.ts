@@ -19,6 +19,7 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
       asDefault: entryPoint.asDefault,
       middlewares: entryPoint.http.middlewares,
       observability: entryPoint.observability,
+      ...(entryPoint.http.tls !== undefined ? { httpTls: { options: entryPoint.http.tls.options, certResolver: entryPoint.http.tls.certResolver } } : {}),
     })),
     defaultRuleSyntax: config.core.defaultRuleSyntax,
     providerPrecedence: ['internal', ...config.providers.precedence],
@@ -37,6 +38,7 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
       abortOnFailure: config.experimental?.abortOnPluginFailure ?? false,
     },
     api: apiSettings(config),
+    serversTransport: config.serversTransport,
   };
 }
 

@@ -1,16 +1,19 @@
 import { decodeDynamicConfig, type DynamicConfig } from '../config/dynamic/dynamic-config.js';
 import { ConfigError } from '../config/errors.js';
-import type { MergedConfig, MergedItem } from '../runtime/merged-config.js';
+import { defaultTlsName, type MergedCertificate, type MergedConfig, type MergedItem } from '../runtime/merged-config.js';
 import { itemOfPath } from '../runtime/runtime-report.js';
 import type { ProviderSnapshot } from './provider.js';
 
 /** Sections of the dynamic configuration that later stages do not read yet. */
-const unsupportedSections = ['tcp', 'udp', 'tls'] as const;
+const unsupportedSections = ['udp'] as const;
+
+type DroppedSection = 'services' | 'middlewares' | 'serversTransports' | 'tcpServices' | 'tcpMiddlewares' | 'tcpServersTransports' | 'tlsOptions';
+const droppedSections: readonly DroppedSection[] = ['services', 'middlewares', 'serversTransports', 'tcpServices', 'tcpMiddlewares', 'tcpServersTransports', 'tlsOptions'];
 
 export interface DecodedSnapshot {
   readonly config: DynamicConfig;
-  /** Names declared in the snapshot but dropped by decoding, per `http` section. */
-  readonly dropped: Readonly<Record<'services' | 'middlewares' | 'serversTransports', readonly string[]>>;
+  /** Names declared in the snapshot but dropped by decoding, per section that routers reference. */
+  readonly dropped: Readonly<Record<DroppedSection, readonly string[]>>;
   readonly errors: readonly ConfigError[];
   readonly locate: ((path: string) => string | undefined) | undefined;
   /** Routers declared in the snapshot but dropped by decoding, by name, with the faults that dropped them. */
@@ -53,45 +56,74 @@ function sectionOf(value: unknown, key: string): Record<string, unknown> {
 
 /** Names a provider declared that decoding left out, so references to them read "invalid", not "missing". */
 function droppedNames(raw: unknown, decoded: DynamicConfig): DecodedSnapshot['dropped'] {
-  const rawHttp = sectionOf(raw, 'http');
-  const missing = (section: 'services' | 'middlewares' | 'serversTransports'): string[] =>
-    Object.keys(sectionOf(rawHttp, section)).filter((name) => decoded.http?.[section]?.[name] === undefined);
-  return { services: missing('services'), middlewares: missing('middlewares'), serversTransports: missing('serversTransports') };
+  const missing = (top: 'http' | 'tcp' | 'tls', section: string, decodedSection: Record<string, unknown> | undefined): string[] =>
+    Object.keys(sectionOf(sectionOf(raw, top), section)).filter((name) => decodedSection?.[name] === undefined);
+  return {
+    services: missing('http', 'services', decoded.http?.services),
+    middlewares: missing('http', 'middlewares', decoded.http?.middlewares),
+    serversTransports: missing('http', 'serversTransports', decoded.http?.serversTransports),
+    tcpServices: missing('tcp', 'services', decoded.tcp?.services),
+    tcpMiddlewares: missing('tcp', 'middlewares', decoded.tcp?.middlewares),
+    tcpServersTransports: missing('tcp', 'serversTransports', decoded.tcp?.serversTransports),
+    tlsOptions: missing('tls', 'options', decoded.tls?.options),
+  };
 }
 
 /** Merges every provider's latest snapshot into one configuration with qualified names (`api@file`). */
 export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>): { merged: MergedConfig; errors: ConfigError[] } {
-  const routers = new Map<string, MergedItem<never>>();
-  const services = new Map<string, MergedItem<never>>();
-  const middlewares = new Map<string, MergedItem<never>>();
-  const serversTransports = new Map<string, MergedItem<never>>();
+  const section = (): Map<string, MergedItem<never>> => new Map();
+  const http = { routers: section(), services: section(), middlewares: section(), serversTransports: section() };
+  const tcp = { routers: section(), services: section(), middlewares: section(), serversTransports: section() };
+  const tls = { certificates: [] as MergedCertificate[], options: section(), stores: section() };
   const errors: ConfigError[] = [];
-  const invalid = { services: new Set<string>(), middlewares: new Set<string>(), serversTransports: new Set<string>() };
+  const invalid = Object.fromEntries(droppedSections.map((name) => [name, new Set<string>()])) as Record<DroppedSection, Set<string>>;
+  const defaultOptionsProviders: string[] = [];
+  const defaultStoreProviders: string[] = [];
   const droppedRouters = new Map<string, readonly string[]>();
   const providers = [...snapshots.keys()].sort();
   for (const provider of providers) {
     const snapshot = snapshots.get(provider)!;
     errors.push(...snapshot.errors);
-    for (const section of ['services', 'middlewares', 'serversTransports'] as const) {
-      for (const name of snapshot.dropped[section]) invalid[section].add(`${name}@${provider}`);
+    for (const name of droppedSections) {
+      for (const dropped of snapshot.dropped[name]) invalid[name].add(name === 'tlsOptions' && dropped === defaultTlsName ? dropped : `${dropped}@${provider}`);
     }
     for (const [name, messages] of snapshot.droppedRouters) droppedRouters.set(`${name}@${provider}`, messages);
-    const http = snapshot.config.http;
-    if (http === undefined) continue;
-    const sections = [
-      [routers, http.routers],
-      [services, http.services],
-      [middlewares, http.middlewares],
-      [serversTransports, http.serversTransports],
-    ] as const;
-    for (const [target, section] of sections) {
-      for (const [name, config] of Object.entries(section ?? {})) {
-        target.set(`${name}@${provider}`, { provider, name, config: config as never });
+    const { config } = snapshot;
+    for (const kind of ['http', 'tcp'] as const) {
+      const target = kind === 'http' ? http : tcp;
+      const source = config[kind];
+      if (source === undefined) continue;
+      for (const key of ['routers', 'services', 'middlewares', 'serversTransports'] as const) {
+        for (const [name, item] of Object.entries(source[key] ?? {})) {
+          target[key].set(`${name}@${provider}`, { provider, name, config: item as never });
+        }
       }
     }
+    (config.tls?.certificates ?? []).forEach((certificate, index) => tls.certificates.push({ provider, index, config: certificate }));
+    // TLS options and stores named `default` are global, as in Traefik; other names are qualified.
+    for (const [name, options] of Object.entries(config.tls?.options ?? {})) {
+      if (name === defaultTlsName) defaultOptionsProviders.push(provider);
+      tls.options.set(name === defaultTlsName ? name : `${name}@${provider}`, { provider, name, config: options as never });
+    }
+    for (const [name, store] of Object.entries(config.tls?.stores ?? {})) {
+      if (name === defaultTlsName) defaultStoreProviders.push(provider);
+      tls.stores.set(name === defaultTlsName ? name : `${name}@${provider}`, { provider, name, config: store as never });
+    }
+  }
+  // Two providers defining `default` leave no default at all, so what depends on it fails visibly, as in Traefik.
+  if (defaultOptionsProviders.length > 1) {
+    tls.options.delete(defaultTlsName);
+    invalid.tlsOptions.add(defaultTlsName);
+    errors.push(new ConfigError('tls.options.default', `default TLS options defined in multiple providers: ${defaultOptionsProviders.join(', ')}`));
+  }
+  if (defaultStoreProviders.length > 1) {
+    tls.stores.delete(defaultTlsName);
+    errors.push(new ConfigError('tls.stores.default', `default TLS store defined in multiple providers: ${defaultStoreProviders.join(', ')}`));
   }
   const merged: MergedConfig = {
-    http: { routers, services, middlewares, serversTransports },
+    http,
+    tcp,
+    tls,
     invalid,
     droppedRouters,
     locate: (provider, path) => snapshots.get(provider)?.locate?.(path),

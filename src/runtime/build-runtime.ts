@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig, ServersTransportConfig } from '../config/dynamic/http-schema.js';
+import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig } from '../config/dynamic/http-schema.js';
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
@@ -11,19 +11,31 @@ import { serviceFactories } from '../http/services/registry.js';
 import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTransport } from '../http/services/service.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { defaultObservability, routerObservability } from '../observability/observability-flags.js';
+import { HttpsTlsSelection, type ConnectionRouting, type HostTlsOptions } from '../entrypoints/connection-routing.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
+import type { ServingCertificate } from '../tls/certificate.js';
+import type { TlsRuntime } from '../tls/tls-runtime.js';
+import { buildTcpRouting } from './build-tcp-runtime.js';
+import { buildTlsRuntime, tlsOptionsFault } from './build-tls-runtime.js';
 import { RuleError } from '../rules/rule-error.js';
 import { availableInternalServices, internalServices } from './internal-services.js';
-import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
+import { defaultTlsName, qualify, qualifyTlsOptions, type MergedConfig, type MergedItem } from './merged-config.js';
 import { buildRuntimeReport, emptyRuntimeReport, type AttributedError, type RuntimeReport, type ServerStatus } from './runtime-report.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 import { StateRegistry } from './state-registry.js';
-import { defaultTransportSettings, type TransportSettings, type UpstreamPools } from './upstream-pools.js';
+import { compileDefaultTransport, compileServersTransport, type CompiledTransport } from './transport-settings.js';
+import type { UpstreamPools } from './upstream-pools.js';
 
 /** A compiled, immutable configuration: what every entryPoint routes with until the next reload. */
 export interface Runtime {
-  /** Router table per HTTP entryPoint name. */
+  /** Router table per HTTP entryPoint name: the routers without `tls`, for plain connections. */
   readonly routers: ReadonlyMap<string, RouterTable>;
+  /** Router table per entryPoint name: the routers with `tls`, for TLS connections. */
+  readonly httpsRouters: ReadonlyMap<string, RouterTable>;
+  /** How each entryPoint routes a new connection: TCP routers, TLS passthrough and termination, HTTPS options. */
+  readonly connections: ReadonlyMap<string, ConnectionRouting>;
+  /** Certificates and TLS options; undefined before the first configuration. */
+  readonly tls: TlsRuntime | undefined;
   /** Every fault found while building, each with its configuration path. */
   readonly errors: readonly ConfigError[];
   /** Qualified names of the routers that serve, per entryPoint. */
@@ -45,7 +57,12 @@ export interface BuildDependencies {
   readonly plugins?: PluginCatalog;
   /** Server health; without it (validation only) no check runs and every server counts as up. */
   readonly health?: HealthMonitor;
+  /** The generated certificate served when no other fits; without it (validation only) such handshakes are refused. */
+  readonly defaultCertificate?: ServingCertificate;
 }
+
+/** TLS options asked for by the HTTPS routers of one host, by options name, with the routers asking. */
+type HostOptionRequests = Map<string, Map<string, string[]>>;
 
 type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
 
@@ -68,6 +85,8 @@ class RuntimeBuilder {
   readonly #buildingServices: string[] = [];
   readonly #usedPools = new Set<string>();
   readonly #usedState = new Set<string>();
+  /** Compiled serversTransports by qualified name (or the fault that left one out), once per build. */
+  readonly #transports = new Map<string, CompiledTransport | ConfigError>();
   readonly #state: StateRegistry;
   /** A validation-only build follows health with a monitor of its own that runs nothing: every server is up. */
   readonly #health: HealthMonitor;
@@ -78,6 +97,7 @@ class RuntimeBuilder {
   readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
   /** Set once the build ends; internal services that show the report read it through a getter. */
   #runtimeReport: RuntimeReport = emptyRuntimeReport;
+  #tls: TlsRuntime | undefined;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
@@ -88,22 +108,46 @@ class RuntimeBuilder {
   }
 
   build(): Runtime {
-    const routesByEntryPoint = new Map<string, Route[]>(this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp').map((entryPoint) => [entryPoint.name, []]));
+    const tcpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp').map((entryPoint) => entryPoint.name);
+    const report = (provider: string, error: ConfigError): void => this.#report(provider, error);
+    this.#tls = buildTlsRuntime(this.#config, this.#dependencies.defaultCertificate, report);
+    const routesByEntryPoint = new Map<string, Route[]>(tcpEntryPoints.map((name) => [name, []]));
+    const httpsRoutesByEntryPoint = new Map<string, Route[]>(tcpEntryPoints.map((name) => [name, []]));
+    const hostOptions = new Map<string, HostOptionRequests>(tcpEntryPoints.map((name) => [name, new Map()]));
+    const catchAll = new Set<string>();
     const names = [...this.#config.http.routers.keys()].sort();
     for (const qualifiedName of names) {
       const item = this.#config.http.routers.get(qualifiedName)!;
       try {
-        this.#buildRouter(qualifiedName, item, routesByEntryPoint);
+        this.#buildRouter(qualifiedName, item, { plain: routesByEntryPoint, secure: httpsRoutesByEntryPoint, hostOptions, catchAll });
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         this.#report(item.provider, error);
       }
     }
+    const tcp = buildTcpRouting({
+      config: this.#config,
+      tls: this.#tls,
+      log: this.#dependencies.log,
+      report,
+      routerEntryPoints: (requested, path) => this.#routerEntryPoints(requested, path),
+      ruleSyntax: (value, path) => this.#ruleSyntax(value, path),
+      providerRank: (provider) => this.#providerRank(provider),
+      state: (key, create) => this.#state.acquire(key, create, this.#usedState),
+    }, tcpEntryPoints);
     const routers = new Map<string, RouterTable>();
+    const httpsRouters = new Map<string, RouterTable>();
+    const connections = new Map<string, ConnectionRouting>();
     const enabledRouters = new Map<string, string[]>();
-    for (const [entryPoint, routes] of routesByEntryPoint) {
+    for (const entryPoint of tcpEntryPoints) {
+      const routes = routesByEntryPoint.get(entryPoint)!;
+      const secureRoutes = httpsRoutesByEntryPoint.get(entryPoint)!;
       routers.set(entryPoint, new RouterTable(routes));
-      enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
+      httpsRouters.set(entryPoint, new RouterTable(secureRoutes));
+      const https = new HttpsTlsSelection(this.#hostTlsOptions(hostOptions.get(entryPoint)!), catchAll.has(entryPoint), secureRoutes.length > 0);
+      connections.set(entryPoint, { ...tcp.routing.get(entryPoint)!, https });
+      const tcpNames = tcp.enabled.get(entryPoint) ?? [];
+      enabledRouters.set(entryPoint, [...new Set([...routes, ...secureRoutes].map((route) => route.name)), ...tcpNames].sort());
     }
     this.#runtimeReport = buildRuntimeReport(this.#config, {
       errors: this.#attributed,
@@ -113,7 +157,30 @@ class RuntimeBuilder {
       internalServices: availableInternalServices(this.#settings),
       serverStatus: this.#serverStatus,
     });
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
+    return { routers, httpsRouters, connections, tls: this.#tls, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
+  }
+
+  /**
+   * Chooses the TLS options of each HTTPS host: the one its routers ask for; when they ask for different
+   * ones, the default options, reported on each router, as Traefik does. Broken options close the host's connections.
+   */
+  #hostTlsOptions(requests: HostOptionRequests): Map<string, HostTlsOptions> {
+    const chosen = new Map<string, HostTlsOptions>();
+    for (const [host, byOptions] of requests) {
+      if (byOptions.size === 1) {
+        const [name] = byOptions.keys();
+        chosen.set(host, this.#tls!.options(name!) ?? null);
+        continue;
+      }
+      for (const routers of byOptions.values()) {
+        for (const router of routers) {
+          const item = this.#config.http.routers.get(router)!;
+          this.#report(item.provider, new ConfigError(configPath('http', 'routers', item.name, 'tls', 'options'), `found different TLS options for routers on the same host ${quote(host)}, so using the default TLS options instead`));
+        }
+      }
+      chosen.set(host, this.#tls!.options(defaultTlsName) ?? null);
+    }
+    return chosen;
   }
 
   /** Records a fault once, with where the provider wrote it. */
@@ -129,14 +196,16 @@ class RuntimeBuilder {
   #buildRouter(
     qualifiedName: string,
     item: MergedItem<HttpRouterConfig>,
-    routesByEntryPoint: Map<string, Route[]>,
+    tables: {
+      readonly plain: Map<string, Route[]>;
+      readonly secure: Map<string, Route[]>;
+      readonly hostOptions: Map<string, HostOptionRequests>;
+      readonly catchAll: Set<string>;
+    },
   ): void {
     const { provider, name, config } = item;
     const path = configPath('http', 'routers', name);
     this.#recordUsing(qualifiedName, config.entryPoints);
-    if (config.tls !== undefined) {
-      throw new ConfigError(joinPath(path, 'tls'), 'TLS routers need an HTTPS entryPoint, which is not supported yet');
-    }
     if (config.parentRefs !== undefined) throw new ConfigError(joinPath(path, 'parentRefs'), 'multi-layer routing is not supported yet');
 
     const syntax = this.#ruleSyntax(config.ruleSyntax, joinPath(path, 'ruleSyntax'));
@@ -150,6 +219,20 @@ class RuntimeBuilder {
     const priority = config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule);
 
     const entryPoints = this.#routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
+    // A router without `tls` on an entryPoint with `http.tls` is a TLS router there, as in Traefik.
+    const tlsByEntryPoint = new Map(entryPoints.map((entryPoint) => [entryPoint, config.tls ?? this.#entryPointTls(entryPoint)]));
+    for (const tls of new Set(tlsByEntryPoint.values())) {
+      if (tls === undefined) continue;
+      const optionsName = qualifyTlsOptions(tls.options, tls === config.tls ? provider : 'internal');
+      if (this.#tls!.options(optionsName) === undefined) {
+        // Its hosts are still claimed, so that their TLS connections are refused rather than served with other options.
+        for (const entryPoint of entryPoints) this.#claimHosts(tables, entryPoint, rule.hosts, optionsName, qualifiedName);
+        throw new ConfigError(joinPath(path, 'tls.options'), tlsOptionsFault(this.#config, optionsName));
+      }
+      if (tls.certResolver !== undefined && tls.certResolver !== '') {
+        this.#report(provider, new ConfigError(joinPath(path, 'tls.certResolver'), `certificate resolver ${quote(tls.certResolver)} does not exist; the default certificate is served`));
+      }
+    }
     const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
     const serviceName = qualify(config.service, provider);
     const service = this.#service(serviceName, joinPath(path, 'service'));
@@ -170,7 +253,41 @@ class RuntimeBuilder {
       };
       return { entryPoint, route: { name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler } };
     });
-    for (const { entryPoint, route } of routes) routesByEntryPoint.get(entryPoint)!.push(route);
+    for (const { entryPoint, route } of routes) {
+      const tls = tlsByEntryPoint.get(entryPoint);
+      if (tls === undefined) {
+        tables.plain.get(entryPoint)!.push(route);
+        continue;
+      }
+      tables.secure.get(entryPoint)!.push(route);
+      this.#claimHosts(tables, entryPoint, rule.hosts, qualifyTlsOptions(tls.options, tls === config.tls ? provider : 'internal'), qualifiedName);
+    }
+  }
+
+  /** Records which TLS options an HTTPS router asks for on its hosts; a router without hosts is a catch-all. */
+  #claimHosts(
+    tables: { readonly hostOptions: Map<string, HostOptionRequests>; readonly catchAll: Set<string> },
+    entryPoint: string,
+    hosts: readonly string[] | undefined,
+    optionsName: string,
+    routerName: string,
+  ): void {
+    if (hosts === undefined || hosts.length === 0) {
+      tables.catchAll.add(entryPoint);
+      return;
+    }
+    const requests = tables.hostOptions.get(entryPoint)!;
+    for (const host of hosts) {
+      let byOptions = requests.get(host);
+      if (byOptions === undefined) requests.set(host, (byOptions = new Map()));
+      const routers = byOptions.get(optionsName) ?? [];
+      if (!routers.includes(routerName)) routers.push(routerName);
+      byOptions.set(optionsName, routers);
+    }
+  }
+
+  #entryPointTls(entryPoint: string): { readonly options?: string | undefined; readonly certResolver?: string | undefined } | undefined {
+    return this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.httpTls;
   }
 
   /** Explains a reference to nothing: a declared-but-broken item, or a name with a likely typo. */
@@ -365,45 +482,53 @@ class RuntimeBuilder {
     return factory(item.config.config, context);
   }
 
-  #transport(origin: string, reference: string | undefined, provider: string): UpstreamTransport {
-    let settings = defaultTransportSettings;
-    let responseHeaderTimeoutMs = 0;
-    if (reference !== undefined && reference !== '' && reference !== 'default@internal') {
-      const qualifiedName = qualify(reference, provider);
-      const item = this.#config.http.serversTransports.get(qualifiedName);
-      if (item === undefined) {
-        const reason = this.#missing('serversTransport', qualifiedName, this.#config.http.serversTransports.keys(), this.#config.invalid.serversTransports);
-        throw new ConfigError('serversTransport', reason);
-      }
+  /** The transport a service's reference names: one of `http.serversTransports`, or the static default. */
+  #compiledTransport(reference: string | undefined, provider: string): CompiledTransport {
+    if (reference === undefined || reference === '' || reference === 'default@internal') return this.#defaultTransport();
+    const qualifiedName = qualify(reference, provider);
+    const item = this.#config.http.serversTransports.get(qualifiedName);
+    if (item === undefined) {
+      const reason = this.#missing('serversTransport', qualifiedName, this.#config.http.serversTransports.keys(), this.#config.invalid.serversTransports);
+      throw new ConfigError('serversTransport', reason);
+    }
+    let compiled = this.#transports.get(qualifiedName);
+    if (compiled === undefined) {
       try {
-        settings = transportSettings(item.config);
+        compiled = compileServersTransport(item.config);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         this.#report(item.provider, error.under(configPath('http', 'serversTransports', item.name)));
-        throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${error.reason}`);
+        compiled = error;
       }
-      responseHeaderTimeoutMs = item.config.forwardingTimeouts?.responseHeaderTimeout ?? 0;
+      this.#transports.set(qualifiedName, compiled);
     }
+    if (compiled instanceof ConfigError) throw new ConfigError('serversTransport', `serversTransport ${quote(qualifiedName)} is invalid: ${compiled.reason}`);
+    return compiled;
+  }
+
+  /** `default@internal`, from the static `serversTransport`; compiled once per build. */
+  #defaultTransport(): CompiledTransport {
+    let compiled = this.#transports.get('default@internal');
+    if (compiled === undefined) {
+      try {
+        compiled = compileDefaultTransport(this.#settings.serversTransport);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.#report('internal', error);
+        compiled = error;
+      }
+      this.#transports.set('default@internal', compiled);
+    }
+    if (compiled instanceof ConfigError) throw new ConfigError('serversTransport', `serversTransport "default@internal" is invalid: ${compiled.reason}`);
+    return compiled;
+  }
+
+  #transport(origin: string, reference: string | undefined, provider: string): UpstreamTransport {
+    const { settings, responseHeaderTimeoutMs } = this.#compiledTransport(reference, provider);
     try {
       return { dispatcher: this.#dependencies.pools.acquire(origin, settings, this.#usedPools), responseHeaderTimeoutMs };
     } catch (error) {
       throw new ConfigError('serversTransport', `cannot set up the connection pool: ${(error as Error).message}`);
     }
   }
-}
-
-const unsupportedTransportOptions = ['peerCertURI', 'spiffe', 'cipherSuites', 'minVersion', 'maxVersion'] as const;
-
-function transportSettings(config: ServersTransportConfig): TransportSettings {
-  for (const option of unsupportedTransportOptions) {
-    if (config[option] !== undefined) throw new ConfigError(option, 'not supported yet');
-  }
-  return {
-    dialTimeoutMs: config.forwardingTimeouts?.dialTimeout ?? defaultTransportSettings.dialTimeoutMs,
-    idleConnTimeoutMs: config.forwardingTimeouts?.idleConnTimeout ?? defaultTransportSettings.idleConnTimeoutMs,
-    insecureSkipVerify: config.insecureSkipVerify === true,
-    serverName: config.serverName,
-    rootCAs: config.rootCAs ?? [],
-    certificates: config.certificates ?? [],
-  };
 }

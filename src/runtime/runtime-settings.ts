@@ -2,6 +2,7 @@ import type { ApiSettings } from '../api/api-settings.js';
 import type { InternalObservability, ObservabilityFlags } from '../observability/observability-flags.js';
 import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
 import type { RuleSyntax } from '../rules/http-rule.js';
+import type { StaticServersTransport } from './transport-settings.js';
 
 /** What the runtime builder takes from the static configuration, per entryPoint. */
 export interface EntryPointSettings {
@@ -12,6 +13,8 @@ export interface EntryPointSettings {
   readonly middlewares: readonly string[];
   /** The entryPoint's `observability` options: what its routers feed unless they say otherwise. */
   readonly observability: ObservabilityFlags;
+  /** `http.tls`: every HTTP router on this entryPoint without its own `tls` gets this one, as in Traefik. */
+  readonly httpTls?: { readonly options?: string | undefined; readonly certResolver?: string | undefined };
 }
 
 /** Plugins the static configuration declares (`experimental`), for the `plugin` middleware. */
@@ -42,5 +45,7 @@ export interface RuntimeSettings {
   readonly prometheus: PrometheusExposition | undefined;
   /** `addInternals` of the access log, metrics and tracing. */
   readonly internalObservability: InternalObservability;
+  /** The static `serversTransport`: what services without a `serversTransport` of their own use. */
+  readonly serversTransport: StaticServersTransport;
 }
 

@@ -1,78 +1,143 @@
-import { readFileSync } from 'node:fs';
-import { Pool, type Dispatcher } from 'undici';
+import { isIP } from 'node:net';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import { buildConnector, H2CClient, Pool, type Dispatcher } from 'undici';
+import { UpstreamDispatcher } from '../http/proxy/upstream-dispatcher.js';
 
-/** What defines a connection pool to one upstream origin; two equal settings share one pool. */
+/**
+ * What defines the connections to one upstream origin; two equal settings share one pool. TLS material is
+ * held as PEM contents (read at build time), so a changed file on disk makes a new pool on reload.
+ */
 export interface TransportSettings {
+  /** 0: no limit. */
   readonly dialTimeoutMs: number;
   readonly idleConnTimeoutMs: number;
+  /** HTTP/2 PING interval on a connection; 0 sends none (Traefik's `readIdleTimeout`). */
+  readonly readIdleTimeoutMs: number;
+  /** Negative: no connection is reused (Go's MaxIdleConnsPerHost below 0). */
+  readonly maxIdleConnsPerHost: number;
   readonly insecureSkipVerify: boolean;
   readonly serverName: string | undefined;
-  /** PEM contents or file paths of extra CAs to trust. */
+  /** PEM contents of extra CAs to trust; empty: the system's. */
   readonly rootCAs: readonly string[];
-  readonly certificates: ReadonlyArray<{ readonly certFile: string; readonly keyFile: string }>;
+  /** Client certificates (PEM contents) offered to servers that ask for one (mTLS). */
+  readonly certificates: ReadonlyArray<{ readonly cert: string; readonly key: string }>;
+  /** HTTPS servers may answer in HTTP/2 when ALPN chooses it. */
+  readonly isHttp2Enabled: boolean;
+  /** A URI the server certificate must hold among its SANs (`peerCertURI`). */
+  readonly peerCertUri: string | undefined;
 }
 
+/** Traefik's default transport (`default@internal`) when the static configuration sets nothing. */
 export const defaultTransportSettings: TransportSettings = {
   dialTimeoutMs: 30_000,
   idleConnTimeoutMs: 90_000,
+  readIdleTimeoutMs: 0,
+  maxIdleConnsPerHost: 200,
   insecureSkipVerify: false,
   serverName: undefined,
   rootCAs: [],
   certificates: [],
+  isHttp2Enabled: true,
+  peerCertUri: undefined,
 };
 
 /** Pools no longer used by the live configuration are closed after this delay, so in-flight work on the previous configuration still finds them. */
 const closeDelayMs = 30_000;
 
-function pemOrFile(value: string): string {
-  return value.includes('-----BEGIN') ? value : readFileSync(value, 'utf8');
+/** Checks the server's identity as Node does, then the SAN URI that `peerCertURI` demands. */
+function identityChecker(peerCertUri: string | undefined): ((host: string, certificate: PeerCertificate) => Error | undefined) | undefined {
+  if (peerCertUri === undefined) return undefined;
+  return (host, certificate) => {
+    const error = checkServerIdentity(host, certificate);
+    if (error !== undefined) return error;
+    const names = (certificate.subjectaltname ?? '').split(', ');
+    if (names.includes(`URI:${peerCertUri}`)) return undefined;
+    return Object.assign(new Error(`peer certificate has no URI SAN ${JSON.stringify(peerCertUri)}`), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+  };
 }
 
 /**
- * Keeps undici pools per (origin, transport) across reloads: a configuration that still uses an upstream
- * keeps its warm keep-alive connections.
+ * Keeps upstream connection pools per (origin, transport) across reloads: a configuration that still uses
+ * an upstream keeps its warm keep-alive connections. `http:` origins get an HTTP/1.1 pool, `https:` ones a
+ * pool that speaks HTTP/2 when ALPN picks it, `h2c:` ones one HTTP/2 connection with prior knowledge.
+ * Upgrade requests (WebSocket) always go over HTTP/1.1, as Traefik sends them.
  */
 export class UpstreamPools {
-  readonly #pools = new Map<string, { pool: Pool; closeTimer?: NodeJS.Timeout }>();
+  readonly #pools = new Map<string, { dispatcher: Dispatcher; closeTimer?: NodeJS.Timeout }>();
 
-  /** Returns the pool for `origin` with `settings`, creating it on first use. Throws on unreadable TLS files. */
+  /** Returns the dispatcher for `origin` (`scheme://host:port`) with `settings`, creating it on first use. */
   acquire(origin: string, settings: TransportSettings, used: Set<string>): Dispatcher {
     const key = `${origin} ${JSON.stringify(settings)}`;
     used.add(key);
     let entry = this.#pools.get(key);
     if (entry === undefined) {
-      entry = { pool: this.#createPool(origin, settings) };
+      entry = { dispatcher: this.#create(origin, settings) };
       this.#pools.set(key, entry);
     }
     if (entry.closeTimer !== undefined) {
       clearTimeout(entry.closeTimer);
       delete entry.closeTimer;
     }
-    return entry.pool;
+    return entry.dispatcher;
   }
 
-  #createPool(origin: string, settings: TransportSettings): Pool {
-    const isTls = origin.startsWith('https:');
-    const certificate = settings.certificates[0];
-    return new Pool(origin, {
+  #create(origin: string, settings: TransportSettings): Dispatcher {
+    if (origin.startsWith('h2c:')) {
+      const httpOrigin = `http:${origin.slice('h2c:'.length)}`;
+      // undici sends a request with a streamed body alone on an HTTP/2 connection: the pool opens another
+      // connection for each concurrent call, rather than queueing it behind a long stream.
+      const { pipelining: _, ...options } = this.#options(settings, undefined);
+      // The pool builds its clients' connector from `connect`; only one made with `useH2c` speaks HTTP/2 in clear.
+      const connector = buildConnector({ timeout: settings.dialTimeoutMs, useH2c: true } as buildConnector.BuildOptions);
+      const h2c = new Pool(httpOrigin, {
+        ...options,
+        connect: connector,
+        pingInterval: settings.readIdleTimeoutMs,
+        factory: (poolOrigin, clientOptions) => new H2CClient(poolOrigin, clientOptions as H2CClient.Options),
+      });
+      return new UpstreamDispatcher(h2c, new Pool(httpOrigin, this.#options(settings, undefined)), undefined);
+    }
+    if (!origin.startsWith('https:')) return new Pool(origin, this.#options(settings, undefined));
+    const hostname = new URL(origin).hostname.replace(/^\[(.*)\]$/, '$1');
+    const servername = settings.serverName ?? hostname;
+    const http1 = new Pool(origin, this.#options(settings, servername));
+    const main = settings.isHttp2Enabled ? new Pool(origin, { ...this.#options(settings, servername, true), allowH2: true, pingInterval: settings.readIdleTimeoutMs }) : http1;
+    return new UpstreamDispatcher(main, http1, servername);
+  }
+
+  /** Pool options; `servername` is set for TLS servers (an IP address is checked but, as Go, not sent as SNI). */
+  #options(settings: TransportSettings, servername: string | undefined, allowH2 = false): Pool.Options {
+    const base = {
       connections: null,
-      pipelining: 1,
+      // undici reuses no connection with pipelining 0, as Go with a negative MaxIdleConnsPerHost.
+      pipelining: settings.maxIdleConnsPerHost < 0 ? 0 : 1,
       keepAliveTimeout: settings.idleConnTimeoutMs,
       keepAliveMaxTimeout: settings.idleConnTimeoutMs,
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: {
-        timeout: settings.dialTimeoutMs,
-        ...(isTls
-          ? {
-              rejectUnauthorized: !settings.insecureSkipVerify,
-              ...(settings.serverName !== undefined ? { servername: settings.serverName } : {}),
-              ...(settings.rootCAs.length > 0 ? { ca: settings.rootCAs.map(pemOrFile) } : {}),
-              ...(certificate !== undefined ? { cert: pemOrFile(certificate.certFile), key: pemOrFile(certificate.keyFile) } : {}),
-            }
-          : {}),
-      },
+    };
+    if (servername === undefined) return { ...base, connect: { timeout: settings.dialTimeoutMs } };
+    const certificate = settings.certificates[0];
+    const checkIdentity = identityChecker(settings.peerCertUri);
+    const connector = buildConnector({
+      timeout: settings.dialTimeoutMs,
+      allowH2,
+      rejectUnauthorized: !settings.insecureSkipVerify,
+      ...(settings.rootCAs.length > 0 ? { ca: [...settings.rootCAs] } : {}),
+      ...(certificate !== undefined ? { cert: certificate.cert, key: certificate.key } : {}),
+      ...(checkIdentity !== undefined ? { checkServerIdentity: checkIdentity } : {}),
     });
+    const sni = isIP(servername) === 0 ? servername : undefined;
+    return {
+      ...base,
+      connect: (options, callback) => {
+        if (sni === undefined) {
+          // Node checks the certificate against the address it dials when no server name is given.
+          return connector({ ...options, servername: '' }, callback);
+        }
+        return connector({ ...options, servername: sni }, callback);
+      },
+    };
   }
 
   /** Schedules the close of every pool whose key is not in `used`. */
@@ -81,7 +146,7 @@ export class UpstreamPools {
       if (used.has(key) || entry.closeTimer !== undefined) continue;
       entry.closeTimer = setTimeout(() => {
         this.#pools.delete(key);
-        void entry.pool.close().catch(() => undefined);
+        void entry.dispatcher.close().catch(() => undefined);
       }, closeDelayMs);
       entry.closeTimer.unref();
     }
@@ -93,7 +158,7 @@ export class UpstreamPools {
     await Promise.all(
       pools.map(async (entry) => {
         clearTimeout(entry.closeTimer);
-        await entry.pool.close().catch(() => undefined);
+        await entry.dispatcher.close().catch(() => undefined);
       }),
     );
   }

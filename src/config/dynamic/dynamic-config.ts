@@ -1,13 +1,15 @@
 import type { ConfigError } from '../errors.js';
 import { anything, decode, object, type Infer } from '../schema.js';
 import { httpSchema } from './http-schema.js';
+import { tcpSchema } from './tcp-schema.js';
+import { tlsSchema } from './tls-schema.js';
 
 /** The dynamic configuration as one provider writes it: `http`, `tcp`, `udp`, `tls`. */
 export const dynamicConfigSchema = object({
   http: httpSchema,
-  tcp: anything(),
+  tcp: tcpSchema,
   udp: anything(),
-  tls: anything(),
+  tls: tlsSchema,
 }, { keepValidFields: true });
 
 export type DynamicConfig = Infer<typeof dynamicConfigSchema>;

@@ -21,6 +21,7 @@ import { forwardAuthSchema } from '../../http/middlewares/forward-auth/forward-a
 import { compressSchema } from '../../http/middlewares/compress/compress-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
+import { grpcWebSchema } from '../../http/middlewares/grpc-web/grpc-web-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
 import { pluginSchema } from '../../http/middlewares/plugin/plugin-schema.js';
 import { bufferingSchema } from '../../http/middlewares/buffering/buffering-schema.js';
@@ -37,6 +38,7 @@ import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-sc
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
 import { checkStatusRanges } from '../../http/middlewares/errors/status-ranges.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
+import { passTlsClientCertSchema } from '../../http/middlewares/pass-tls-client-cert/pass-tls-client-cert-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
 export function checkDeclaredName(name: string): string | undefined {
@@ -211,8 +213,8 @@ export const httpMiddlewareSchema = exactlyOneOf(
     contentType: contentTypeSchema,
     encodedCharacters: anything(),
     errors: errorsSchema,
-    grpcWeb: anything(),
-    passTLSClientCert: anything(),
+    grpcWeb: grpcWebSchema,
+    passTLSClientCert: passTlsClientCertSchema,
     rateLimit: rateLimitSchema,
     redirectRegex: redirectRegexSchema,
     redirectScheme: redirectSchemeSchema,

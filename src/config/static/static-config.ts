@@ -343,6 +343,23 @@ const global = struct({
   notAppendXForwardedFor: withDefault(bool(), false),
 });
 
+const staticForwardingTimeouts = struct({
+  dialTimeout: withDefault(duration(), 30_000),
+  responseHeaderTimeout: withDefault(duration(), 0),
+  idleConnTimeout: withDefault(duration(), 90_000),
+  readIdleTimeout: withDefault(duration(), 0),
+  pingTimeout: withDefault(duration(), 15_000),
+});
+
+/** `serversTransport`: the default transport to servers (`default@internal`). */
+const serversTransport = struct({
+  insecureSkipVerify: withDefault(bool(), false),
+  rootCAs: withDefault(listOf(string()), []),
+  maxIdleConnsPerHost: withDefault(number({ integer: true }), 200),
+  forwardingTimeouts: withDefault(staticForwardingTimeouts, defaultsOf(staticForwardingTimeouts)),
+  spiffe: opaque({ isSection: true }),
+});
+
 /** The whole static configuration, as file, flags and environment variables spell it. */
 function checkWorkers(value: string): string | undefined {
   if (value.trim().toLowerCase() === 'auto' || /^[1-9]\d*$/.test(value.trim())) return undefined;
@@ -358,7 +375,7 @@ export const workersSchema = string(checkWorkers);
 export const staticConfigSchema = struct({
   workers: withDefault(workersSchema, '1'),
   global: withDefault(global, defaultsOf(global)),
-  serversTransport: opaque({ isSection: false }),
+  serversTransport: withDefault(serversTransport, defaultsOf(serversTransport)),
   tcpServersTransport: opaque({ isSection: false }),
   entryPoints: withDefault(mapOf(entryPointSchema), {}),
   providers: withDefault(providers, defaultsOf(providers)),

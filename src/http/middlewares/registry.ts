@@ -8,6 +8,7 @@ import { contentType } from './content-type/content-type.js';
 import { digestAuth } from './digest-auth/digest-auth.js';
 import { errors } from './errors/errors.js';
 import { forwardAuth } from './forward-auth/forward-auth.js';
+import { grpcWeb } from './grpc-web/grpc-web.js';
 import { headers } from './headers/headers.js';
 import type { MiddlewareFactory } from './middleware.js';
 import { plugin } from './plugin/plugin.js';
@@ -21,6 +22,7 @@ import { stripPrefixRegex } from './strip-prefix-regex/strip-prefix-regex.js';
 import { rateLimit } from './rate-limit/rate-limit.js';
 import { inFlightReq } from './in-flight-req/in-flight-req.js';
 import { ipAllowList, ipWhiteList } from './ip-allow-list/ip-allow-list.js';
+import { passTLSClientCert } from './pass-tls-client-cert/pass-tls-client-cert.js';
 
 type MiddlewareKind = HttpMiddlewareConfig['kind'];
 type ConfigOf<K extends MiddlewareKind> = Extract<HttpMiddlewareConfig, { kind: K }>['config'];
@@ -51,5 +53,7 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   rateLimit,
   inFlightReq,
   ipAllowList,
+  passTLSClientCert,
   ipWhiteList,
+  grpcWeb,
 };

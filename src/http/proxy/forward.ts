@@ -1,3 +1,4 @@
+import type { Http2ServerRequest } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Exchange, UpstreamAttempt } from '../exchange.js';
@@ -37,11 +38,26 @@ const connectionCodes = new Set([
   'UND_ERR_INFO',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+]);
+/**
+ * A server certificate that fails verification: Go reports it as a plain error, not a network one, so
+ * Traefik answers 500 (a server that refuses Junction's certificate is a network error: 502).
+ */
+const certificateCodes = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
 ]);
 
 /** Maps an upstream failure to what the client sees, as Traefik does: timeouts 504, network errors 502. */
@@ -50,13 +66,19 @@ export function upstreamError(error: unknown, isClientGone: boolean): DataPathEr
   const code = (error as { code?: string }).code ?? '';
   const message = error instanceof Error ? error.message : String(error);
   if (timeoutCodes.has(code)) return new UpstreamTimeoutError(message);
+  if (certificateCodes.has(code)) return new InternalError(`tls: failed to verify certificate: ${code}: ${message}`);
   if (connectionCodes.has(code) || code.startsWith('E') || code.startsWith('UND_ERR')) return new UpstreamConnectError(`${code}: ${message}`);
   return new InternalError(message);
 }
 
-/** Tells whether the client's request announces a body (a length other than 0, or chunks). */
+/**
+ * Tells whether the client's request has a body: over HTTP/1.1 a length other than 0, or chunks; over HTTP/2
+ * a stream its headers did not end (gRPC streams announce no length).
+ */
 export function hasRequestBody(exchange: Exchange): boolean {
-  const headers = exchange.request.headers;
+  const request = exchange.request;
+  if (request.httpVersionMajor === 2) return (request as unknown as Http2ServerRequest).stream.endAfterHeaders === false;
+  const headers = request.headers;
   if (headers['transfer-encoding'] !== undefined) return true;
   const length = headers['content-length'];
   return length !== undefined && length !== '0';
@@ -78,7 +100,8 @@ function upstreamHeaders(exchange: Exchange, target: ForwardTarget): string[] {
   const out: string[] = [];
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined) continue;
+    // HTTP/2 pseudo-headers (`:path`, `:authority`...) describe the client's request, not headers to pass on.
+    if (value === undefined || name.charCodeAt(0) === 0x3a) continue;
     if (isHopByHop(name, connection) || name === 'expect' || name === 'x-forwarded-for') continue;
     if (name === 'host') {
       out.push('Host', target.passHostHeader ? (value as string) : target.authority);
@@ -134,6 +157,20 @@ function headerRecord(list: readonly string[]): ResponseHeaders {
     else record[name] = Array.isArray(existing) ? [...existing, value] : [String(existing), value];
   }
   return record;
+}
+
+function trailerPairs(trailers: string[] | Record<string, string | string[] | undefined>): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  if (Array.isArray(trailers)) {
+    for (let i = 0; i < trailers.length; i += 2) pairs.push([String(trailers[i]), String(trailers[i + 1])]);
+    return pairs;
+  }
+  for (const name in trailers) {
+    const value = trailers[name];
+    if (value === undefined || name.charCodeAt(0) === 0x3a) continue;
+    for (const item of Array.isArray(value) ? value : [value]) pairs.push([name, item]);
+  }
+  return pairs;
 }
 
 /**
@@ -204,15 +241,15 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     return false;
   }
 
-  onComplete(trailers: string[] | null): void {
+  /** Trailers come as a flat list from an HTTP/1.1 server, as a record from an HTTP/2 one (gRPC status). */
+  onComplete(trailers: string[] | Record<string, string | string[] | undefined> | null): void {
     this.#detach();
     this.#observation?.originEnded();
     if (this.#isClientGone) return;
     const exchange = this.#exchange;
-    if (trailers !== null && trailers.length > 0) {
-      const pairs: Array<[string, string]> = [];
-      for (let i = 0; i < trailers.length; i += 2) pairs.push([String(trailers[i]), String(trailers[i + 1])]);
-      exchange.response.addTrailers(pairs);
+    if (trailers !== null) {
+      const pairs = trailerPairs(trailers);
+      if (pairs.length > 0 && exchange.writer.addTrailers?.(pairs) !== true) exchange.nodeWriter.addTrailers(pairs);
     }
     exchange.writer.end();
   }

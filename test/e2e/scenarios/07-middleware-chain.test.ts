@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createCertificateAuthority, writeCertificate } from '../../support/certificates.js';
+import { tlsGet } from '../../support/tls-client.js';
 import { fileModeOnly, readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { until } from '../../support/until.js';
 
@@ -10,7 +15,9 @@ const crossHeader = '    cross-header:\n      headers:\n        customResponseHe
 describe('scenario 07: middleware chain ngx-secure = redirect-https + cross-header', () => {
   let run: ScenarioRun;
   before(async () => {
-    run = await startScenario(undefined, scenario);
+    const ca = await createCertificateAuthority('Scenario 07 CA');
+    const files = await writeCertificate(await mkdtemp(join(tmpdir(), 'scenario-07-')), 'mytls', await ca.issue({ dnsNames: [host] }));
+    run = await startScenario(undefined, scenario, { values: { CERT_mytls: files.certFile, KEY_mytls: files.keyFile } });
   });
   after(() => run?.close());
 
@@ -24,7 +31,21 @@ describe('scenario 07: middleware chain ngx-secure = redirect-https + cross-head
     assert.equal(run.backend('myngx').requests.length, 0);
   });
 
-  // Steps 2 and 3 (HTTPS on websecure with the certificate mytls) are left out: they need TLS entryPoints.
+  it('step 2: HTTPS already on port 9443 is not redirected: 200 from myngx with Myname and Myage', async () => {
+    const answer = await tlsGet(run.junction.ports.websecure!, { servername: host, host: `${host}:9443`, path: '/x' });
+
+    assert.equal(answer.status, 200);
+    assert.equal(answer.certificateName, host);
+    assert.equal(answer.headers.myname, 'shenyi');
+    assert.equal(answer.headers.myage, '19');
+  });
+
+  it('step 3: HTTPS without a port (443 implied) is redirected to https://wx.jtthink.com:9443/x', async () => {
+    const answer = await tlsGet(run.junction.ports.websecure!, { servername: host, host, path: '/x' });
+
+    assert.equal(answer.status, 302);
+    assert.equal(answer.headers.location, 'https://wx.jtthink.com:9443/x');
+  });
 
   it('step 4: deleting cross-header makes the router fail with an error; restoring it restores service without a restart', { skip: fileModeOnly }, async () => {
     const { dynamic } = readScenario(scenario);

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { selfSignedCertificate, writeCertificate } from '../../support/certificates.js';
+import { tlsGet } from '../../support/tls-client.js';
 import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { until } from '../../support/until.js';
 
@@ -9,12 +14,11 @@ const host = 'who.qikqiak.com';
 /** Phase 1: the http route without the middleware. */
 const withoutMiddleware = readScenario(scenario).dynamic.replace(/\n\s+middlewares:\n\s+- redirect-https\n/, '\n');
 
-// The websecure side (the TLS router ingressroute-tls-demo, its certificate, steps 5 and 6) is left out:
-// Junction does not serve HTTPS yet. Junction leaves that router out and serves the others.
-describe('scenario 32: force HTTPS with redirectScheme (the HTTP side)', () => {
+describe('scenario 32: force HTTPS with redirectScheme', () => {
   let run: ScenarioRun;
   before(async () => {
-    run = await startScenario(undefined, scenario, { dynamic: withoutMiddleware });
+    const files = await writeCertificate(await mkdtemp(join(tmpdir(), 'scenario-32-')), 'who-tls', await selfSignedCertificate({ dnsNames: [host] }));
+    run = await startScenario(undefined, scenario, { dynamic: withoutMiddleware, values: { 'CERT_who-tls': files.certFile, 'KEY_who-tls': files.keyFile } });
   });
   after(() => run?.close());
 
@@ -54,5 +58,13 @@ describe('scenario 32: force HTTPS with redirectScheme (the HTTP side)', () => {
 
     assert.equal(response.status, 307);
     assert.equal(response.headers.location, 'https://who.qikqiak.com/tls/a?b=1');
+  });
+
+  it('step 5 and 6: the redirect target answers over HTTPS on websecure, and HTTPS requests are never redirected', async () => {
+    const answer = await tlsGet(run.junction.ports.websecure!, { servername: host, host, path: '/tls' });
+
+    assert.equal(answer.status, 200);
+    assert.equal(answer.certificateName, host);
+    assert.match(answer.body, /GET \/tls HTTP\/1\.1/);
   });
 });

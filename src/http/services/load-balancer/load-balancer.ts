@@ -34,8 +34,8 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
 
   const servers: Server[] = (config.servers ?? []).map((server, index) => {
     const { url, isPortInvalid } = parseServerUrl(server.url)!;
-    if (url.protocol === 'h2c:') throw new ConfigError(configPath('servers', index, 'url'), 'h2c servers are not supported yet');
-    const transport = context.transport(url.origin, config.serversTransport);
+    // `url.origin` is "null" for h2c:, which WHATWG URLs do not know.
+    const transport = context.transport(`${url.protocol}//${url.host}`, config.serversTransport);
     const target: ForwardTarget = {
       dispatcher: isPortInvalid ? unreachableDispatcher(server.url) : transport.dispatcher,
       url: server.url,

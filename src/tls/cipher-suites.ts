@@ -1,0 +1,63 @@
+/**
+ * Go's TLS 1.0–1.2 cipher suite names (as Traefik's `cipherSuites` takes them) with their OpenSSL names.
+ * TLS 1.3 suites are accepted and, as in Go, not configurable; TLS_FALLBACK_SCSV is no suite to offer.
+ */
+export const openSslCipherNames: ReadonlyMap<string, string | undefined> = new Map([
+  ['TLS_RSA_WITH_RC4_128_SHA', 'RC4-SHA'],
+  ['TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'DES-CBC3-SHA'],
+  ['TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA'],
+  ['TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA'],
+  ['TLS_RSA_WITH_AES_128_CBC_SHA256', 'AES128-SHA256'],
+  ['TLS_RSA_WITH_AES_128_GCM_SHA256', 'AES128-GCM-SHA256'],
+  ['TLS_RSA_WITH_AES_256_GCM_SHA384', 'AES256-GCM-SHA384'],
+  ['TLS_ECDHE_ECDSA_WITH_RC4_128_SHA', 'ECDHE-ECDSA-RC4-SHA'],
+  ['TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA', 'ECDHE-ECDSA-AES128-SHA'],
+  ['TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA', 'ECDHE-ECDSA-AES256-SHA'],
+  ['TLS_ECDHE_RSA_WITH_RC4_128_SHA', 'ECDHE-RSA-RC4-SHA'],
+  ['TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA', 'ECDHE-RSA-DES-CBC3-SHA'],
+  ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'ECDHE-RSA-AES128-SHA'],
+  ['TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA', 'ECDHE-RSA-AES256-SHA'],
+  ['TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256', 'ECDHE-ECDSA-AES128-SHA256'],
+  ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256', 'ECDHE-RSA-AES128-SHA256'],
+  ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256'],
+  ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256'],
+  ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384'],
+  ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384'],
+  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305'],
+  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305'],
+  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305', 'ECDHE-ECDSA-CHACHA20-POLY1305'],
+  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305'],
+  ['TLS_AES_128_GCM_SHA256', undefined],
+  ['TLS_AES_256_GCM_SHA384', undefined],
+  ['TLS_CHACHA20_POLY1305_SHA256', undefined],
+  ['TLS_FALLBACK_SCSV', undefined],
+]);
+
+/** Traefik's default cipher suites (TLS 1.2), used when options do not list their own. */
+export const defaultCipherSuites: readonly string[] = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+];
+
+/** The TLS 1.3 suites OpenSSL offers; Go does not let them be configured, so they are always on. */
+export const tls13CipherSuites = 'TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256';
+
+/** Go's curve names (and their IANA aliases, as Traefik accepts) with OpenSSL's. */
+export const openSslCurveNames: ReadonlyMap<string, string | undefined> = new Map([
+  ['CurveP256', 'P-256'],
+  ['secp256r1', 'P-256'],
+  ['CurveP384', 'P-384'],
+  ['secp384r1', 'P-384'],
+  ['CurveP521', 'P-521'],
+  ['secp521r1', 'P-521'],
+  ['X25519', 'X25519'],
+  ['x25519', 'X25519'],
+  // Post-quantum hybrids need OpenSSL 3.5, which Node.js 20 does not ship.
+  ['X25519MLKEM768', undefined],
+  ['SecP256r1MLKEM768', undefined],
+  ['SecP384r1MLKEM1024', undefined],
+]);
