@@ -184,6 +184,42 @@ http:
     assert.equal(anonymous.status, 502);
   });
 
+  it('accepts a server certificate holding the peerCertURI among its SANs and refuses one without it', async (t) => {
+    const ca = await createCertificateAuthority();
+    const dir = await mkdtemp(join(tmpdir(), 'junction-transport-'));
+    const caFile = (await writeCertificate(dir, 'ca', ca)).certFile;
+    const upstream = await startHttpsUpstream(t, await ca.issue({ dnsNames: ['backend.internal'], uris: ['spiffe://example.org/backend'] }));
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    right: { rule: "Host(\`right.test\`)", service: right }
+    wrong: { rule: "Host(\`wrong.test\`)", service: wrong }
+  services:
+    right:
+      loadBalancer:
+        servers: [{ url: "${upstream}" }]
+        serversTransport: right
+    wrong:
+      loadBalancer:
+        servers: [{ url: "${upstream}" }]
+        serversTransport: wrong
+  serversTransports:
+    right:
+      serverName: backend.internal
+      rootCAs: ["${caFile}"]
+      peerCertURI: spiffe://example.org/backend
+    wrong:
+      serverName: backend.internal
+      rootCAs: ["${caFile}"]
+      peerCertURI: spiffe://example.org/other
+`,
+    });
+
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'right.test' } })).status, 200);
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'wrong.test' } })).status, 500);
+  });
+
   it('speaks HTTP/2 to an HTTPS server that offers it, and HTTP/1.1 with disableHTTP2', async (t) => {
     const certificate = await selfSignedCertificate({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     const upstream = await startHttp2Upstream(t, certificate);
