@@ -363,6 +363,39 @@ describe('HTTP/2 on an HTTP entryPoint (h2c with prior knowledge)', () => {
     assert.equal(Object.keys(seen.headers).some((name) => name.startsWith(':')), false);
   });
 
+  it('leaves out response headers HTTP/2 forbids, even when a middleware sets them', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`app.test\`)", service: app, middlewares: [closing] }
+  middlewares:
+    closing:
+      headers:
+        customResponseHeaders: { Connection: close, X-Kept: yes }
+  services:
+    app:
+      loadBalancer:
+        servers: [{ url: "${upstream.url}" }]
+`,
+    });
+    const session = connectHttp2(junction.url('web'));
+    t.after(() => session.close());
+
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const stream = session.request({ ':path': '/', ':authority': 'app.test' });
+      stream.on('response', (received) => resolve(received));
+      stream.on('error', reject);
+      stream.resume();
+      stream.end();
+    });
+
+    assert.equal(headers[':status'], 200);
+    assert.equal(headers['x-kept'], 'yes');
+    assert.equal(headers.connection, undefined);
+  });
+
   it('still serves HTTP/1.1 on the same entryPoint', async (t) => {
     const upstream = await startUpstream(t);
     const junction = await startJunction(t, { dynamic: route(upstream.url) });
