@@ -1,5 +1,5 @@
 import type { LoadBalancerConfig } from '../../../config/dynamic/http-schema.js';
-import { ConfigError, configPath, quote } from '../../../config/errors.js';
+import { ConfigError, quote } from '../../../config/errors.js';
 import { NoHealthyServerError } from '../../errors.js';
 import { forward, type ForwardTarget } from '../../proxy/forward.js';
 import type { ServiceFactory } from '../service.js';
@@ -17,7 +17,7 @@ export const loadBalancer: ServiceFactory<LoadBalancerConfig> = (config, context
   }
   if (config.strategy !== 'wrr') throw new ConfigError('strategy', `strategy ${quote(config.strategy)} is not supported yet; use "wrr"`);
 
-  const targets = (config.servers ?? []).map((server, index) => {
+  const targets = (config.servers ?? []).map((server) => {
     const { url, isPortInvalid } = parseServerUrl(server.url)!;
     // `url.origin` is "null" for h2c:, which WHATWG URLs do not know.
     const transport = context.transport(`${url.protocol}//${url.host}`, config.serversTransport);
