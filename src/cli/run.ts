@@ -22,7 +22,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   process.on('uncaughtException', (error) => log.error('unexpected error', { error: error.stack ?? error.message }));
   process.on('unhandledRejection', (reason) => log.error('unexpected rejection', { error: String(reason) }));
 
-  let instance: { stop(): Promise<void> };
+  let instance: { stop(): Promise<void>; reopenLogs(): void };
   try {
     if (workers > 1) {
       const primary = new Primary(config, log, workers);
@@ -36,6 +36,12 @@ export async function run(argv: readonly string[]): Promise<number> {
     await log.close();
     return 1;
   }
+
+  // As Traefik: USR1 reopens the access log file once an outside tool (logrotate) moved it away.
+  process.on('SIGUSR1', () => {
+    log.info('reopening the access log');
+    instance.reopenLogs();
+  });
 
   await new Promise<void>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {

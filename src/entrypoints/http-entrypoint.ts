@@ -7,6 +7,7 @@ import { RoutingView, routingPath } from '../http/routers/routing-view.js';
 import { cleanPath, normalizePathEscapes } from '../http/url-path.js';
 import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
+import type { EntryPointTelemetry } from '../observability/telemetry.js';
 import type { Runtime } from '../runtime/build-runtime.js';
 import { compileForwardedHeaders, type ForwardedHeadersOptions } from './forwarded-headers.js';
 import { acceptH2cPriorKnowledge, type UndecidedConnections } from './h2c-preface.js';
@@ -28,6 +29,8 @@ export interface HttpEntryPointOptions {
   readonly sanitizePath: boolean;
   /** `http2` options, for h2c connections. */
   readonly http2: Http2Options;
+  /** Access log, metrics and tracing hooks; absent when none of them is on. */
+  readonly telemetry?: EntryPointTelemetry | undefined;
 }
 
 /** Splits a request target into path and query; absolute-form targets also give the host. */
@@ -76,6 +79,7 @@ export class HttpEntryPoint {
   readonly #upgradeSockets = new Set<Duplex>();
   readonly #http2: Http2Connections;
   readonly #undecided: UndecidedConnections;
+  readonly #telemetry: EntryPointTelemetry | undefined;
 
   constructor(options: HttpEntryPointOptions, runtime: () => Runtime, log: Logger) {
     this.name = options.name;
@@ -101,6 +105,8 @@ export class HttpEntryPoint {
     });
     this.#http2 = new Http2Connections(options.http2, (request, response) => this.#serve(request, response, undefined));
     this.#undecided = acceptH2cPriorKnowledge(this.#server, this.#http2, headersTimeout);
+    this.#telemetry = options.telemetry;
+    this.#telemetry?.watch(this.#server);
     this.#server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => this.#rejectMalformed(error, socket));
   }
 
@@ -178,6 +184,7 @@ export class HttpEntryPoint {
       rawQuery: target?.query ?? '',
       log: this.#log,
     });
+    if (this.#telemetry !== undefined) this.#telemetry.begin(exchange);
     try {
       if (target === undefined) return exchange.fail(new BadRequestError(`invalid request target ${JSON.stringify(request.url)}`));
       if (target.host !== undefined) request.headers.host = target.host;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex, Readable } from 'node:stream';
 import type { RoutingRequest } from '../rules/routing-request.js';
 import type { Logger } from '../observability/logger.js';
+import type { Observation } from '../observability/observation.js';
 import { ClientClosedError, type DataPathError } from './errors.js';
 import { HeadersHookWriter, Http2NodeResponseWriter, NodeResponseWriter, type ResponseHeaders, type ResponseWriter } from './response-writer.js';
 
@@ -62,6 +63,8 @@ export class Exchange {
   requestBody: Buffer | Readable | undefined = undefined;
   /** Set by a middleware that may send the request again; the proxy reports into it how far each attempt went. */
   upstreamAttempt: UpstreamAttempt | undefined = undefined;
+  /** The telemetry record, when the access log, metrics or tracing observe this entryPoint. */
+  observation: Observation | undefined = undefined;
 
   constructor(init: {
     request: IncomingMessage;

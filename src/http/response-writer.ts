@@ -84,6 +84,8 @@ export class NodeResponseWriter implements ResponseWriter {
   readonly response: ServerResponse;
   /** Status actually written. */
   status = 0;
+  /** Body bytes written to the client (access log and metrics). */
+  bytesWritten = 0;
   /** When set, the next head is kept here instead of written (a WebSocket 101 goes out on the raw socket). */
   capturedHead: ResponseHeaders | undefined;
   #isCapturing = false;
@@ -123,6 +125,7 @@ export class NodeResponseWriter implements ResponseWriter {
   }
 
   write(chunk: Buffer): boolean {
+    this.bytesWritten += chunk.length;
     return this.response.write(chunk);
   }
 

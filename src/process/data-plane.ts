@@ -1,16 +1,21 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
+import { junctionVersion } from '../cli/version.js';
 import type { Logger } from '../observability/logger.js';
+import { localExposition, workerExposition } from '../observability/metrics/cluster-metrics.js';
+import { Telemetry } from '../observability/telemetry.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
+import { emptyRuntimeReport } from '../runtime/runtime-report.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { StateRegistry } from '../runtime/state-registry.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
-const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set() };
+const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set(), report: emptyRuntimeReport };
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.
@@ -21,6 +26,8 @@ export class DataPlane {
   readonly #log: Logger;
   readonly #pools = new UpstreamPools();
   readonly #state = new StateRegistry();
+  /** Server health: checked here in a single process; followed from the primary's messages in a worker. */
+  readonly health: HealthMonitor;
   readonly #entryPoints = new Map<string, HttpEntryPoint>();
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
@@ -29,10 +36,20 @@ export class DataPlane {
   #plugins: PluginCatalog | undefined;
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
+  readonly #telemetry: Telemetry;
 
-  constructor(config: StaticConfig, log: Logger) {
+  /**
+   * `checksHealth`: this process runs the health checks (single process, primary) rather than following them;
+   * `isWorker`: one of several processes, so a metrics scrape answers for all of them.
+   */
+  constructor(config: StaticConfig, log: Logger, options: { readonly checksHealth?: boolean; readonly isWorker?: boolean } = {}) {
     this.#log = log;
-    this.#settings = runtimeSettings(config, () => this.#isTerminating);
+    this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
+    const telemetry = new Telemetry(config, junctionVersion(), log);
+    this.#telemetry = telemetry;
+    const metrics = telemetry.metrics;
+    const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
+    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition);
     this.#pluginsLoaded = this.#loadPlugins();
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
       if (address.protocol === 'udp') {
@@ -53,6 +70,7 @@ export class DataPlane {
         maxHeaderBytes: http.maxHeaderBytes,
         sanitizePath: http.sanitizePath,
         http2: { ...entryPoint.http2, idleTimeoutMs: transport.respondingTimeouts.idleTimeout },
+        telemetry: telemetry.forEntryPoint(name),
       };
       this.#entryPoints.set(name, new HttpEntryPoint(options, () => this.#runtime, log));
     }
@@ -104,13 +122,19 @@ export class DataPlane {
       this.#pending = merged;
       return [];
     }
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins });
+    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins, health: this.health });
     this.#runtime = runtime;
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);
+    this.#telemetry.configApplied();
     const routers = [...runtime.enabledRouters].map(([entryPoint, names]) => `${entryPoint}: ${names.length}`).join(', ');
     this.#log.info('configuration applied', { routers });
     return runtime.errors;
+  }
+
+  /** Reopens the access log file after an outside rotation (SIGUSR1). */
+  reopenLogs(): void {
+    this.#telemetry.reopen();
   }
 
   /** Marks the start of shutdown: `ping@internal` answers its terminating status from now on. */
@@ -132,5 +156,6 @@ export class DataPlane {
     await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()));
     this.#state.close();
     await this.#pools.close();
+    await this.#telemetry.close();
   }
 }

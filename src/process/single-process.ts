@@ -1,5 +1,6 @@
 import type { StaticConfig } from '../config/static/static-config.js';
 import type { Logger } from '../observability/logger.js';
+import type { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 
@@ -13,12 +14,22 @@ export class SingleProcess {
     this.#control = new ControlPlane(config, log, (merged) => this.#data.apply(merged));
   }
 
+  /** Server health as the checks see it: the view the API reads. */
+  get health(): HealthMonitor {
+    return this.#data.health;
+  }
+
   /** Binds every entryPoint, then starts the providers. Rejects if a socket cannot be bound. */
   static async start(config: StaticConfig, log: Logger): Promise<SingleProcess> {
     const process = new SingleProcess(config, log);
     await process.#data.listen();
     process.#control.start();
     return process;
+  }
+
+  /** Reopens the access log file (SIGUSR1). */
+  reopenLogs(): void {
+    this.#data.reopenLogs();
   }
 
   /** Stops gracefully: providers first, then every entryPoint drains within its graceTimeOut. */

@@ -4,16 +4,22 @@ import { Logger, silentLogger } from '../observability/logger.js';
 import { buildRuntime } from '../runtime/build-runtime.js';
 import { deserializeMergedConfig, serializeMergedConfig, type MergedConfig, type SerializedMergedConfig } from '../runtime/merged-config.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
+import { StateRegistry } from '../runtime/state-registry.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
+import type { ServerStatusChange } from '../http/services/health-check/server-health.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
+import { serveClusterMetrics } from '../observability/metrics/cluster-metrics.js';
 
 /** Messages from the primary to a worker. */
 type ToWorker =
-  | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined }
+  | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined; readonly health: readonly ServerStatusChange[] }
+  | { readonly type: 'health'; readonly change: ServerStatusChange }
   | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
+  | { readonly type: 'reopen-logs' }
   | { readonly type: 'terminate' };
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
@@ -32,6 +38,13 @@ export class Primary {
   readonly #count: number;
   readonly #control: ControlPlane;
   readonly #settings: RuntimeSettings;
+  /**
+   * Health checks run here, once for all workers: the primary keeps the services' state (and the pools the
+   * checks use) across reloads as a worker does, and sends every status change to every worker.
+   */
+  readonly #health: HealthMonitor;
+  readonly #pools = new UpstreamPools();
+  readonly #state = new StateRegistry();
   /** Local plugins, loaded here too so that validation sees what the workers will run. */
   #plugins: PluginCatalog | undefined;
   readonly #startedAt = new Map<Worker, number>();
@@ -42,16 +55,32 @@ export class Primary {
     this.#config = config;
     this.#log = log;
     this.#count = count;
-    const settings = runtimeSettings(config, () => false);
+    // The primary compiles to validate, never to serve: its prometheus@internal only has to exist when metrics do.
+    const validationOnly = config.metrics?.prometheus === undefined ? undefined : { contentType: 'text/plain', text: () => Promise.reject(new Error('metrics are served by the workers')) };
+    const settings = runtimeSettings(config, () => false, validationOnly);
     this.#settings = settings;
+    this.#health = new HealthMonitor({ isActive: true, log });
+    this.#health.onChange((change) => this.#broadcast({ type: 'health', change }));
     this.#control = new ControlPlane(config, log, (merged) => {
-      // Compiled here only to find the faults; workers compile again to serve, and stay quiet about them.
-      const pools = new UpstreamPools();
-      const { errors } = buildRuntime(merged, settings, { pools, log: silentLogger, ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}) });
-      void pools.close();
+      // Compiled here to find the faults and to run the health checks; workers compile again to serve, and stay quiet about faults.
+      const runtime = buildRuntime(merged, settings, {
+        pools: this.#pools,
+        state: this.#state,
+        health: this.#health,
+        log: silentLogger,
+        ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}),
+      });
+      this.#pools.retainOnly(runtime.usedPools);
+      this.#state.retainOnly(runtime.usedState);
+      const { errors } = runtime;
       this.#broadcast({ type: 'config', merged: serializeMergedConfig(merged) });
       return errors;
     });
+  }
+
+  /** Server health as the checks (run here) see it: the view the API reads with workers. */
+  get health(): HealthMonitor {
+    return this.#health;
   }
 
   /** Forks the workers and waits until each one listens; rejects if one cannot bind its sockets. */
@@ -59,6 +88,7 @@ export class Primary {
     // Every worker accepts on the shared sockets itself; the kernel spreads connections among them.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ args: [] });
+    if (this.#config.metrics?.prometheus !== undefined) serveClusterMetrics();
     this.#plugins = await loadPluginCatalog(this.#settings.plugins, process.cwd());
     const ready = Array.from({ length: this.#count }, () => this.#fork());
     this.#control.start();
@@ -75,7 +105,7 @@ export class Primary {
         if (message.type === 'ready') {
           this.#started.add(worker);
           const latest = this.#control.latest;
-          worker.send({ type: 'start', config: this.#config, merged: latest === undefined ? undefined : serializeMergedConfig(latest) } satisfies ToWorker);
+          worker.send({ type: 'start', config: this.#config, merged: latest === undefined ? undefined : serializeMergedConfig(latest), health: this.#health.snapshot() } satisfies ToWorker);
         }
         if (message.type === 'listening') resolve();
         if (message.type === 'failed') reject(new Error(message.reason));
@@ -103,10 +133,17 @@ export class Primary {
     }, delay).unref();
   }
 
+  /** Has every worker reopen its access log file (SIGUSR1). */
+  reopenLogs(): void {
+    this.#broadcast({ type: 'reopen-logs' });
+  }
+
   /** Stops the providers and lets every worker drain; resolves when all have exited. */
   async stop(): Promise<void> {
     this.#isStopping = true;
     this.#control.stop();
+    this.#state.close();
+    void this.#pools.close();
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
     await Promise.all(
       workers.map(
@@ -146,12 +183,19 @@ export function runWorker(): void {
         const workerLog = log;
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
-        data = new DataPlane(config, log);
+        data = new DataPlane(config, log, { checksHealth: false, isWorker: true });
+        for (const change of message.health) data.health.apply(change);
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;
       }
       case 'config':
         void serve(deserializeMergedConfig(message.merged));
+        return;
+      case 'health':
+        data?.health.apply(message.change);
+        return;
+      case 'reopen-logs':
+        data?.reopenLogs();
         return;
       case 'terminate':
         void stop();
@@ -179,5 +223,6 @@ export function runWorker(): void {
   // The primary decides when to stop; a signal sent to the whole group starts the same drain.
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  process.on('SIGUSR1', () => data?.reopenLogs());
   process.on('disconnect', () => void stop());
 }

@@ -1,6 +1,7 @@
 import { decodeDynamicConfig, type DynamicConfig } from '../config/dynamic/dynamic-config.js';
 import { ConfigError } from '../config/errors.js';
 import type { MergedConfig, MergedItem } from '../runtime/merged-config.js';
+import { itemOfPath } from '../runtime/runtime-report.js';
 import type { ProviderSnapshot } from './provider.js';
 
 /** Sections of the dynamic configuration that later stages do not read yet. */
@@ -12,6 +13,8 @@ export interface DecodedSnapshot {
   readonly dropped: Readonly<Record<'services' | 'middlewares' | 'serversTransports', readonly string[]>>;
   readonly errors: readonly ConfigError[];
   readonly locate: ((path: string) => string | undefined) | undefined;
+  /** Routers declared in the snapshot but dropped by decoding, by name, with the faults that dropped them. */
+  readonly droppedRouters: ReadonlyMap<string, readonly string[]>;
 }
 
 function locateError(error: ConfigError, locate: DecodedSnapshot['locate']): ConfigError {
@@ -28,7 +31,18 @@ export function decodeSnapshot(snapshot: ProviderSnapshot): DecodedSnapshot {
       all.push(locateError(new ConfigError(section, `${section.toUpperCase()} configuration is not supported yet; ignored`), snapshot.locate));
     }
   }
-  return { config, errors: all, locate: snapshot.locate, dropped: droppedNames(snapshot.config, config) };
+  return { config, errors: all, locate: snapshot.locate, dropped: droppedNames(snapshot.config, config), droppedRouters: droppedRouters(snapshot.config, config, all) };
+}
+
+/** Routers that decoding left out, with their faults, so the API can show them as disabled. */
+function droppedRouters(raw: unknown, decoded: DynamicConfig, errors: readonly ConfigError[]): Map<string, string[]> {
+  const dropped = new Map<string, string[]>();
+  for (const name of Object.keys(sectionOf(sectionOf(raw, 'http'), 'routers'))) {
+    if (decoded.http?.routers?.[name] !== undefined) continue;
+    const messages = errors.filter((error) => itemOfPath(error.path)?.name === name).map((error) => error.message);
+    dropped.set(name, messages);
+  }
+  return dropped;
 }
 
 function sectionOf(value: unknown, key: string): Record<string, unknown> {
@@ -53,6 +67,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const serversTransports = new Map<string, MergedItem<never>>();
   const errors: ConfigError[] = [];
   const invalid = { services: new Set<string>(), middlewares: new Set<string>(), serversTransports: new Set<string>() };
+  const droppedRouters = new Map<string, readonly string[]>();
   const providers = [...snapshots.keys()].sort();
   for (const provider of providers) {
     const snapshot = snapshots.get(provider)!;
@@ -60,6 +75,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
     for (const section of ['services', 'middlewares', 'serversTransports'] as const) {
       for (const name of snapshot.dropped[section]) invalid[section].add(`${name}@${provider}`);
     }
+    for (const [name, messages] of snapshot.droppedRouters) droppedRouters.set(`${name}@${provider}`, messages);
     const http = snapshot.config.http;
     if (http === undefined) continue;
     const sections = [
@@ -77,6 +93,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const merged: MergedConfig = {
     http: { routers, services, middlewares, serversTransports },
     invalid,
+    droppedRouters,
     locate: (provider, path) => snapshots.get(provider)?.locate?.(path),
   };
   return { merged, errors };

@@ -6,13 +6,16 @@ import { middlewareFactories } from '../http/middlewares/registry.js';
 import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
-import { loadBalancer } from '../http/services/load-balancer/load-balancer.js';
-import type { ServiceBuildContext, UpstreamTransport } from '../http/services/service.js';
-import type { Logger } from '../observability/logger.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
+import { serviceFactories } from '../http/services/registry.js';
+import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTransport } from '../http/services/service.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { defaultObservability, routerObservability } from '../observability/observability-flags.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
-import { internalServices } from './internal-services.js';
+import { availableInternalServices, internalServices } from './internal-services.js';
 import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
+import { buildRuntimeReport, emptyRuntimeReport, type AttributedError, type RuntimeReport, type ServerStatus } from './runtime-report.js';
 import type { RuntimeSettings } from './runtime-settings.js';
 import { StateRegistry } from './state-registry.js';
 import { compileDefaultTransport, compileServersTransport, type CompiledTransport } from './transport-settings.js';
@@ -30,6 +33,8 @@ export interface Runtime {
   readonly usedPools: ReadonlySet<string>;
   /** State keys this runtime uses; the others can be dropped once it is live. */
   readonly usedState: ReadonlySet<string>;
+  /** Every declared item with its status, faults and relations, as the API shows them. */
+  readonly report: RuntimeReport;
 }
 
 export interface BuildDependencies {
@@ -39,6 +44,8 @@ export interface BuildDependencies {
   readonly log: Logger;
   /** Local plugins loaded by the process that serves; without them (validation only) names are checked, nothing runs. */
   readonly plugins?: PluginCatalog;
+  /** Server health; without it (validation only) no check runs and every server counts as up. */
+  readonly health?: HealthMonitor;
 }
 
 type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -57,18 +64,30 @@ class RuntimeBuilder {
   readonly #dependencies: BuildDependencies;
   readonly #errors: ConfigError[] = [];
   readonly #reported = new Set<string>();
-  readonly #services = new Map<string, Built<Handler>>();
+  readonly #services = new Map<string, Built<ServiceNode>>();
+  /** Services being built, outermost first: a reference back to one of them is a cycle. */
+  readonly #buildingServices: string[] = [];
   readonly #usedPools = new Set<string>();
   readonly #usedState = new Set<string>();
   /** Compiled serversTransports by qualified name (or the fault that left one out), once per build. */
   readonly #transports = new Map<string, CompiledTransport | ConfigError>();
   readonly #state: StateRegistry;
+  /** A validation-only build follows health with a monitor of its own that runs nothing: every server is up. */
+  readonly #health: HealthMonitor;
+  /** Faults with the provider of the item they belong to, for the report. */
+  readonly #attributed: AttributedError[] = [];
+  /** Entry points each router resolved to, for the report's `using`. */
+  readonly #using = new Map<string, readonly string[]>();
+  readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
+  /** Set once the build ends; internal services that show the report read it through a getter. */
+  #runtimeReport: RuntimeReport = emptyRuntimeReport;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
     this.#settings = settings;
     this.#dependencies = dependencies;
     this.#state = dependencies.state ?? new StateRegistry();
+    this.#health = dependencies.health ?? new HealthMonitor({ isActive: false, log: silentLogger });
   }
 
   build(): Runtime {
@@ -89,7 +108,15 @@ class RuntimeBuilder {
       routers.set(entryPoint, new RouterTable(routes));
       enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
     }
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState };
+    this.#runtimeReport = buildRuntimeReport(this.#config, {
+      errors: this.#attributed,
+      using: this.#using,
+      enabledRouters: new Set([...enabledRouters.values()].flat()),
+      defaultEntryPoints: this.#defaultEntryPoints(),
+      internalServices: availableInternalServices(this.#settings),
+      serverStatus: this.#serverStatus,
+    });
+    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
   }
 
   /** Records a fault once, with where the provider wrote it. */
@@ -97,7 +124,9 @@ class RuntimeBuilder {
     if (this.#reported.has(error.message)) return;
     this.#reported.add(error.message);
     const location = this.#config.locate(provider, error.path);
-    this.#errors.push(location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`));
+    const located = location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`);
+    this.#errors.push(located);
+    this.#attributed.push({ provider, error: located });
   }
 
   #buildRouter(
@@ -107,6 +136,7 @@ class RuntimeBuilder {
   ): void {
     const { provider, name, config } = item;
     const path = configPath('http', 'routers', name);
+    this.#recordUsing(qualifiedName, config.entryPoints);
     if (config.tls !== undefined) {
       throw new ConfigError(joinPath(path, 'tls'), 'TLS routers need an HTTPS entryPoint, which is not supported yet');
     }
@@ -131,9 +161,14 @@ class RuntimeBuilder {
     const routes = entryPoints.map((entryPoint) => {
       const chain = [...this.#entryPointMiddlewares(entryPoint, path, qualifiedName), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
+      const entryPointFlags = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.observability ?? defaultObservability;
+      const observability = routerObservability(config.observability, entryPointFlags, provider === 'internal', this.#settings.internalObservability);
+      const ruleText = config.rule;
       const handler: Handler = function router(exchange) {
         exchange.routerName = qualifiedName;
         exchange.serviceName = serviceName;
+        const observation = exchange.observation;
+        if (observation !== undefined) observation.routed(observability, ruleText);
         inner(exchange);
       };
       return { entryPoint, route: { name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler } };
@@ -163,10 +198,7 @@ class RuntimeBuilder {
   #routerEntryPoints(requested: readonly string[] | undefined, path: string): string[] {
     const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
     if (requested === undefined || requested.length === 0) {
-      const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
-      const defaults = httpEntryPoints
-        .filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik')
-        .map((entryPoint) => entryPoint.name);
+      const defaults = this.#defaultEntryPoints();
       if (defaults.length === 0) throw new ConfigError(path, 'no default entryPoint to serve on; set entryPoints');
       return defaults;
     }
@@ -178,6 +210,25 @@ class RuntimeBuilder {
       throw new ConfigError(joinPath(path, index), `entryPoint ${quote(unknown[0])} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
     }
     return [...new Set(requested)];
+  }
+
+  /**
+   * Records the entryPoints a router is attached to before anything else about it is checked: Traefik
+   * reports `using` for a router whose rule or service turns out broken too.
+   */
+  #recordUsing(qualifiedName: string, requested: readonly string[] | undefined): void {
+    try {
+      this.#using.set(qualifiedName, this.#routerEntryPoints(requested, ''));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
+  }
+
+  /** The entryPoints of a router without `entryPoints`: the asDefault ones (else every TCP one), never `traefik`. */
+  #defaultEntryPoints(): string[] {
+    const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
+    const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
+    return httpEntryPoints.filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik').map((entryPoint) => entryPoint.name);
   }
 
   /** The entryPoint's own middlewares, built for this router (Traefik prepends them to each router's list). */
@@ -248,18 +299,36 @@ class RuntimeBuilder {
 
   /** Builds a service once per build (routers share it, and so its round-robin state). */
   #service(qualifiedName: string, referencePath: string): Handler {
+    return this.#serviceNode(qualifiedName, referencePath).handler;
+  }
+
+  /** Builds a service and what it tells its parents about its health; throws ConfigError at the referencing path. */
+  #serviceNode(qualifiedName: string, referencePath: string): ServiceNode {
     let built = this.#services.get(qualifiedName);
     if (built === undefined) {
-      built = this.#buildService(qualifiedName);
+      if (this.#buildingServices.includes(qualifiedName)) {
+        const cycle = [...this.#buildingServices.slice(this.#buildingServices.indexOf(qualifiedName)), qualifiedName];
+        throw new ConfigError(referencePath, `service cycle: ${cycle.map((name) => quote(name)).join(' -> ')}`);
+      }
+      this.#buildingServices.push(qualifiedName);
+      try {
+        built = this.#buildService(qualifiedName);
+      } finally {
+        this.#buildingServices.pop();
+      }
       this.#services.set(qualifiedName, built);
     }
     if (built.ok) return built.value;
     throw new ConfigError(referencePath, built.reason);
   }
 
-  #buildService(qualifiedName: string): Built<Handler> {
+  #buildService(qualifiedName: string): Built<ServiceNode> {
     const internal = internalServices.get(qualifiedName);
-    if (internal !== undefined) return { ok: true, value: internal(this.#settings) };
+    if (internal !== undefined) {
+      const reason = internal.unavailable(this.#settings);
+      if (reason !== undefined) return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${reason}` };
+      return { ok: true, value: { handler: internal.create(this.#settings, { report: () => this.#runtimeReport }), availability: undefined } };
+    }
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);
@@ -272,18 +341,31 @@ class RuntimeBuilder {
     }
   }
 
-  #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): Handler {
+  #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): ServiceNode {
+    const definition = JSON.stringify(item.config);
+    const stateKey = (name: string): string => `service\0${qualifiedName}\0${name}\0${definition}`;
     const context: ServiceBuildContext = {
       name: qualifiedName,
       log: this.#dependencies.log.with({ serviceName: qualifiedName }),
       transport: (origin, serversTransport) => this.#transport(origin, serversTransport, item.provider),
+      state: (name, create) => this.#state.acquire(stateKey(name), create, this.#usedState),
+      serverHealth: (servers, plan) => {
+        const key = stateKey('health');
+        const watch = this.#state.acquire(key, () => this.#health.watch(key, qualifiedName, servers, plan), this.#usedState);
+        watch.update(plan);
+        // The API reads the live health of a checked load balancer on each request.
+        this.#serverStatus.set(qualifiedName, () => Object.fromEntries(watch.table.statuses().map(({ server, status }) => [server, status])));
+        return watch.table;
+      },
+      service: (reference) => this.#serviceNode(qualify(reference, item.provider), ''),
     };
-    switch (item.config.kind) {
-      case 'loadBalancer':
-        return loadBalancer(item.config.config, context);
-      default:
-        throw new ConfigError('', `service type ${quote(item.config.kind)} is not supported yet`);
+    if (item.config.kind === 'loadBalancer') {
+      // Servers without health checks read UP, as Traefik reports them.
+      const status = Object.fromEntries((item.config.config.servers ?? []).map((server) => [server.url, 'UP' as const]));
+      this.#serverStatus.set(qualifiedName, () => status);
     }
+    const factory = serviceFactories[item.config.kind] as ServiceFactory<unknown>;
+    return factory(item.config.config, context);
   }
 
   /** The transport a service's reference names: one of `http.serversTransports`, or the static default. */

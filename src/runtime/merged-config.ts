@@ -30,6 +30,8 @@ export interface MergedConfig {
     readonly middlewares: ReadonlySet<string>;
     readonly serversTransports: ReadonlySet<string>;
   };
+  /** Routers a provider declared but decoding left out, by qualified name, with their faults (for the API). */
+  readonly droppedRouters?: ReadonlyMap<string, readonly string[]>;
   /** Where a provider wrote a configuration path, when it knows (`dynamic.yml:3:7`). */
   locate(provider: string, path: string): string | undefined;
 }
@@ -46,6 +48,7 @@ export interface SerializedMergedConfig {
   readonly middlewares: ReadonlyArray<readonly [string, MergedItem<HttpMiddlewareConfig>]>;
   readonly serversTransports: ReadonlyArray<readonly [string, MergedItem<ServersTransportConfig>]>;
   readonly invalid: { readonly services: readonly string[]; readonly middlewares: readonly string[]; readonly serversTransports: readonly string[] };
+  readonly droppedRouters?: ReadonlyArray<readonly [string, readonly string[]]>;
 }
 
 /** Turns a merged configuration into plain data (source locations stay behind: workers do not report faults). */
@@ -57,6 +60,7 @@ export function serializeMergedConfig(merged: MergedConfig): SerializedMergedCon
     middlewares: [...http.middlewares],
     serversTransports: [...http.serversTransports],
     invalid: { services: [...invalid.services], middlewares: [...invalid.middlewares], serversTransports: [...invalid.serversTransports] },
+    droppedRouters: [...(merged.droppedRouters ?? [])],
   };
 }
 
@@ -73,6 +77,7 @@ export function deserializeMergedConfig(data: SerializedMergedConfig): MergedCon
       middlewares: new Set(data.invalid.middlewares),
       serversTransports: new Set(data.invalid.serversTransports),
     },
+    droppedRouters: new Map(data.droppedRouters ?? []),
     locate: () => undefined,
   };
 }

@@ -1,3 +1,6 @@
+import type { ApiSettings } from '../api/api-settings.js';
+import type { InternalObservability, ObservabilityFlags } from '../observability/observability-flags.js';
+import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
 import type { RuleSyntax } from '../rules/http-rule.js';
 import type { StaticServersTransport } from './transport-settings.js';
 
@@ -8,6 +11,8 @@ export interface EntryPointSettings {
   readonly asDefault: boolean;
   /** Qualified middleware names prepended to every router on this entryPoint. */
   readonly middlewares: readonly string[];
+  /** The entryPoint's `observability` options: what its routers feed unless they say otherwise. */
+  readonly observability: ObservabilityFlags;
 }
 
 /** Plugins the static configuration declares (`experimental`), for the `plugin` middleware. */
@@ -34,5 +39,11 @@ export interface RuntimeSettings {
   readonly plugins: PluginSettings;
   /** The static `serversTransport`: what services without a `serversTransport` of their own use. */
   readonly serversTransport: StaticServersTransport;
+  /** `api`: what `api@internal` and `dashboard@internal` serve; undefined when the API is not enabled. */
+  readonly api?: ApiSettings | undefined;
+  /** What `prometheus@internal` serves; undefined without `metrics.prometheus`. */
+  readonly prometheus: PrometheusExposition | undefined;
+  /** `addInternals` of the access log, metrics and tracing. */
+  readonly internalObservability: InternalObservability;
 }
 

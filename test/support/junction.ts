@@ -43,6 +43,8 @@ export interface StartJunctionOptions {
   readonly args?: readonly string[];
   /** Output that tells the instance is ready (default: the first configuration applied; with workers: all listening). */
   readonly readyPattern?: RegExp;
+  /** Extra environment variables (`OTEL_PROPAGATORS`, ...). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Fills the working directory (`./plugins-local/`, ...) before Junction starts in it. */
   readonly prepare?: (dir: string) => Promise<void>;
 }
@@ -95,7 +97,7 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
 
   const child = spawn(process.execPath, [junctionBin, `--configFile=${staticFile}`, ...(options.args ?? [])], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir },
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -99,6 +99,8 @@ export interface StartScenarioOptions {
   readonly handlers?: Readonly<Record<string, UpstreamHandler>>;
   /** Fills Junction's working directory (`./plugins-local/`, ...) before it starts. */
   readonly prepare?: (dir: string) => Promise<void>;
+  /** Extra environment variables for Junction (`OTEL_PROPAGATORS`, ...). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
       dynamicFileName: 'dynamic.yaml',
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
+      ...(options.env !== undefined ? { env: options.env } : {}),
     });
   } catch (error) {
     await closeBackends();

@@ -3,6 +3,7 @@ import { decode, duration, number, oneOf, required, string, withDefault, type In
 import { checkIpOrCidr } from '../../net/ip-range.js';
 import { parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
 import { bool, listOf, mapOf, opaque, section, struct } from './shape.js';
+import { accessLogSection, metricsSection, tracingSection } from './observability-sections.js';
 
 export { parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
 
@@ -329,11 +330,11 @@ export const staticConfigSchema = struct({
   entryPoints: withDefault(mapOf(entryPointSchema), {}),
   providers: withDefault(providers, defaultsOf(providers)),
   api,
-  metrics: opaque({ isSection: false }),
+  metrics: metricsSection,
   ping,
   log: withDefault(log, defaultsOf(log)),
-  accessLog: opaque(),
-  tracing: opaque(),
+  accessLog: accessLogSection,
+  tracing: tracingSection,
   hostResolver: opaque(),
   certificatesResolvers: opaque({ isSection: false }),
   experimental,

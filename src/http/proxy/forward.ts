@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Exchange, UpstreamAttempt } from '../exchange.js';
 import type { ResponseHeaders } from '../response-writer.js';
+import type { Observation } from '../../observability/observation.js';
 import { ClientClosedError, InternalError, UpstreamConnectError, UpstreamTimeoutError, type DataPathError } from '../errors.js';
 import { canonicalHeaderName, headerTokens } from './header-names.js';
 import { connectionTokens, isHopByHop } from './hop-by-hop.js';
@@ -10,6 +11,8 @@ import { connectionTokens, isHopByHop } from './hop-by-hop.js';
 /** How one server of a load balancer is reached; fixed at build time. */
 export interface ForwardTarget {
   readonly dispatcher: Dispatcher;
+  /** The server URL as configured (access log `ServiceURL`, tracing). */
+  readonly url: string;
   /** `host[:port]` of the server URL, sent as Host when the client's is not passed on. */
   readonly authority: string;
   /** Path of the server URL, prefixed to the request path when `preservePath` is set. */
@@ -177,6 +180,7 @@ function trailerPairs(trailers: string[] | Record<string, string | string[] | un
 class UpstreamCall implements Dispatcher.DispatchHandler {
   readonly #exchange: Exchange;
   readonly #attempt: UpstreamAttempt | undefined;
+  readonly #observation: Observation | undefined;
   #abort: ((error?: Error) => void) | undefined;
   #resume: (() => void) | undefined;
   #isClientGone = false;
@@ -186,6 +190,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   constructor(exchange: Exchange) {
     this.#exchange = exchange;
     this.#attempt = exchange.upstreamAttempt;
+    this.#observation = exchange.observation;
   }
 
   /** Stops watching the client once this call is over, when the exchange may make another (retry). */
@@ -218,6 +223,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
     this.#resume = resume;
     const exchange = this.#exchange;
     const { list, contentType } = downstreamHeaders(rawHeaders);
+    if (this.#observation !== undefined) this.#observation.originResponded(statusCode, list);
     if (exchange.isWriterWrapped) exchange.writer.writeHead(statusCode, headerRecord(list));
     else exchange.nodeWriter.writeHeadList(statusCode, list);
     // Event streams must reach the client at once, before the first event arrives.
@@ -227,6 +233,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.#observation !== undefined) this.#observation.originContentSize += chunk.length;
     if (this.#isClientGone) return true;
     const writer = this.#exchange.writer;
     if (writer.write(chunk)) return true;
@@ -237,6 +244,7 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
   /** Trailers come as a flat list from an HTTP/1.1 server, as a record from an HTTP/2 one (gRPC status). */
   onComplete(trailers: string[] | Record<string, string | string[] | undefined> | null): void {
     this.#detach();
+    this.#observation?.originEnded();
     if (this.#isClientGone) return;
     const exchange = this.#exchange;
     if (trailers !== null) {
@@ -248,7 +256,10 @@ class UpstreamCall implements Dispatcher.DispatchHandler {
 
   onError(error: Error): void {
     this.#detach();
-    this.#exchange.fail(upstreamError(error, this.#isClientGone));
+    const failure = upstreamError(error, this.#isClientGone);
+    this.#exchange.error = failure;
+    this.#observation?.originEnded();
+    this.#exchange.fail(failure);
   }
 
   onUpgrade(statusCode: number, rawHeaders: Buffer[] | string[] | null, socket: Duplex): void {
@@ -274,11 +285,13 @@ export function forward(exchange: Exchange, target: ForwardTarget): void {
   const rawQuery = exchange.rawQuery;
   const query = rawQuery === '' ? '' : rawQuery.includes(';') ? `?${rawQuery.replaceAll(';', '&')}` : `?${rawQuery}`;
   const isUpgrade = exchange.upgrade !== undefined;
+  const headers = upstreamHeaders(exchange, target);
+  if (exchange.observation !== undefined) exchange.observation.forwarding(target.url, target.authority, headers);
   target.dispatcher.dispatch(
     {
       path: path + query,
       method: request.method as Dispatcher.HttpMethod,
-      headers: upstreamHeaders(exchange, target),
+      headers,
       body: isUpgrade ? null : (exchange.requestBody ?? (hasRequestBody(exchange) ? request : null)),
       headersTimeout: target.responseHeaderTimeoutMs,
       bodyTimeout: 0,

@@ -1,9 +1,37 @@
 import { ConfigError, configPath, quote } from '../../config/errors.js';
-import { listEntryPoints, type StaticConfig } from '../../config/static/static-config.js';
+import { internalEntryPointName, listEntryPoints, type StaticConfig } from '../../config/static/static-config.js';
 import type { ProviderSnapshot } from '../provider.js';
 
-/** Priority of ping, as Traefik's internal routers: above anything a user writes. */
+/**
+ * Priorities of the internal routers, as Traefik's MaxInt, MaxInt - 1 and MaxInt - 2: above anything a user
+ * writes. A JavaScript number cannot hold Traefik's int64 values; the API shows them as Traefik does.
+ */
 const internalPriority = Number.MAX_SAFE_INTEGER;
+const apiPriority = Number.MAX_SAFE_INTEGER - 1;
+const dashboardPriority = Number.MAX_SAFE_INTEGER - 2;
+
+/**
+ * With `api.insecure`, the API (and `/debug` with `api.debug`) on entryPoint `traefik`, and the dashboard for
+ * every other path there: `/` redirects to `/dashboard/`, which is stripped before `dashboard@internal`.
+ */
+function addApiRouters(config: StaticConfig, routers: Record<string, unknown>, middlewares: Record<string, unknown>): void {
+  const api = config.api;
+  if (api === undefined || !api.insecure) return;
+  const onInternalEntryPoint = { entryPoints: [internalEntryPointName], ruleSyntax: 'default' };
+  routers.api = { ...onInternalEntryPoint, service: 'api@internal', priority: apiPriority, rule: 'PathPrefix(`/api`)' };
+  if (api.dashboard) {
+    routers.dashboard = {
+      ...onInternalEntryPoint,
+      middlewares: ['dashboard_redirect@internal', 'dashboard_stripprefix@internal'],
+      service: 'dashboard@internal',
+      priority: dashboardPriority,
+      rule: 'PathPrefix(`/`)',
+    };
+    middlewares.dashboard_redirect = { redirectRegex: { regex: '^(http:\\/\\/(\\[[\\w:.]+\\]|[\\w\\._-]+)(:\\d+)?)\\/$', replacement: '${1}/dashboard/', permanent: true } };
+    middlewares.dashboard_stripprefix = { stripPrefix: { prefixes: ['/dashboard/', '/dashboard'] } };
+  }
+  if (api.debug) routers.debug = { ...onInternalEntryPoint, service: 'api@internal', priority: apiPriority, rule: 'PathPrefix(`/debug`)' };
+}
 
 /** Normalises a generated name as Traefik's `provider.Normalize`: anything but letters, digits and `-` becomes `-`. */
 function normalizeName(name: string): string {
@@ -12,14 +40,20 @@ function normalizeName(name: string): string {
 
 /**
  * The routers, middlewares and services the static configuration implies, as Traefik's internal provider
- * generates them: `ping` on its entryPoint, and one redirect router per `http.redirections.entryPoint`.
+ * generates them: the insecure API and dashboard, `ping` and `prometheus` on their entryPoints, and one redirect
+ * router per `http.redirections.entryPoint`.
  */
 export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   const routers: Record<string, unknown> = {};
   const middlewares: Record<string, unknown> = {};
   const errors: ConfigError[] = [];
+  addApiRouters(config, routers, middlewares);
   if (config.ping !== undefined && !config.ping.manualRouting) {
-    routers.ping = { rule: 'PathPrefix(`/ping`)', entryPoints: [config.ping.entryPoint], service: 'ping@internal', priority: internalPriority };
+    routers.ping = { entryPoints: [config.ping.entryPoint], service: 'ping@internal', rule: 'PathPrefix(`/ping`)', ruleSyntax: 'default', priority: internalPriority };
+  }
+  const prometheus = config.metrics?.prometheus;
+  if (prometheus !== undefined && !prometheus.manualRouting) {
+    routers.prometheus = { rule: 'PathPrefix(`/metrics`)', entryPoints: [prometheus.entryPoint], service: 'prometheus@internal', priority: internalPriority };
   }
   const entryPoints = listEntryPoints(config);
   for (const { name, config: entryPoint } of entryPoints) {

@@ -136,7 +136,7 @@ describe('static configuration warnings', () => {
 
     assert.deepEqual(config.providers.kubernetesIngress, { ingressClass: 'junction' });
     assert.equal(config.providers.docker, undefined);
-    assert.deepEqual(config.metrics, { prometheus: { entryPoint: 'web' } });
+    assert.deepEqual(config.metrics?.datadog, {});
   });
 
   it('skips empty values in a file, so an empty section stays off, as in Traefik', () => {

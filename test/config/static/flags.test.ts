@@ -35,8 +35,8 @@ describe('static configuration from flags', () => {
     assert.deepEqual(config.entryPoints.websecure?.http.tls, { domains: [] });
     assert.equal(config.log.level, 'INFO');
     assert.deepEqual(config.providers.kubernetesCRD, { allowEmptyServices: 'true' });
+    assert.equal(config.metrics?.prometheus?.entryPoint, 'metrics');
     assert.deepEqual(warnings, [
-      'metrics: not supported yet, ignored',
       'providers.kubernetesCRD: not supported yet, ignored',
       'providers.kubernetesIngress: not supported yet, ignored',
     ]);

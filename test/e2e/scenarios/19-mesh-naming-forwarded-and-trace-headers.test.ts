@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { startScenario, type ScenarioRun } from '../../support/scenario.js';
-import { startUpstream, type Upstream } from '../../support/upstream.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../../support/otlp-receiver.js';
+import { until } from '../../support/until.js';
 
 const curlHeaders = { 'User-Agent': 'curl/7.29.0', Accept: '*/*' };
 
 describe('scenario 19: svc.ns.traefik.mesh naming, forwarded headers and a trace id seen by the backend', () => {
   let run: ScenarioRun;
-  let collector: Upstream;
+  let collector: OtlpReceiver;
   before(async () => {
-    // Stands for Jaeger; it only has to accept what is sent to it, the steps that read spans are left out below.
-    collector = await startUpstream(undefined, { name: 'otlp-collector' });
+    // Stands for Jaeger: an OTLP/HTTP collector that keeps the spans it receives.
+    collector = await startOtlpReceiver(undefined);
     run = await startScenario(undefined, '19-mesh-naming-forwarded-and-trace-headers', {
       values: { CLUSTER_IP_server: '10.96.0.10', OTLP_HTTP_ENDPOINT: `${collector.url}/v1/traces` },
     });
@@ -55,8 +56,41 @@ describe('scenario 19: svc.ns.traefik.mesh naming, forwarded headers and a trace
     for (let i = 1; i < answers.length; i++) assert.notEqual(answers[i], answers[i - 1]);
   });
 
-  // Step 3 (Uber-Trace-Id with OTEL_PROPAGATORS=jaeger, traceparent by default, one span per request at the
-  // collector) and step 4 (continuing an incoming traceparent) are left out: Junction has no tracing yet.
+  it('injects traceparent by default, a new trace id per request, and a span of that trace reaches the collector', async () => {
+    const first = await run.send('http-5000', '/', { host: 'server.test.traefik.mesh', headers: curlHeaders });
+    const second = await run.send('http-5000', '/', { host: 'server.test.traefik.mesh', headers: curlHeaders });
+
+    const traceIds = [first, second].map((response) => {
+      const traceparent = response.echo.header('Traceparent') ?? '';
+      assert.match(traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      return traceparent.split('-')[1]!;
+    });
+    assert.notEqual(traceIds[0], traceIds[1]);
+    await until(() => collector.spans.some((span) => span.traceId === traceIds[0]), { timeoutMs: 15_000, message: 'a span of the first trace at the collector' });
+  });
+
+  it('continues an incoming traceparent: same trace id, a new span id', async () => {
+    const response = await run.send('http-5000', '/', {
+      host: 'server.test.traefik.mesh',
+      headers: { ...curlHeaders, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    });
+
+    const traceparent = response.echo.header('Traceparent') ?? '';
+    assert.match(traceparent, /^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    assert.notEqual(traceparent.split('-')[2], '00f067aa0ba902b7');
+  });
+
+  it('injects Uber-Trace-Id instead with OTEL_PROPAGATORS=jaeger', async (t) => {
+    const jaeger = await startScenario(t, '19-mesh-naming-forwarded-and-trace-headers', {
+      values: { CLUSTER_IP_server: '10.96.0.10', OTLP_HTTP_ENDPOINT: `${collector.url}/v1/traces` },
+      env: { OTEL_PROPAGATORS: 'jaeger' },
+    });
+
+    const response = await jaeger.send('http-5000', '/', { host: 'server.test.traefik.mesh', headers: curlHeaders });
+
+    assert.match(response.echo.header('Uber-Trace-Id') ?? '', /^[0-9a-f]{16,32}:[0-9a-f]{16}:[0-9a-f]{1,16}:[0-9a-f]{1,2}$/);
+    assert.equal(response.echo.header('Traceparent'), undefined);
+  });
 
   it('drops a client-supplied X-Forwarded-For: 1.2.3.4 (client not trusted): the backend sees X-Forwarded-For: 127.0.0.1', async () => {
     const response = await run.send('http-5000', '/', { host: 'server.test.traefik.mesh', headers: { ...curlHeaders, 'X-Forwarded-For': '1.2.3.4' } });

@@ -77,6 +77,8 @@ export const basicAuth: MiddlewareFactory<BasicAuthConfig> = (config, context) =
 
     return function basicAuth(exchange) {
       const credentials = parseBasicCredentials(exchange.request.headers.authorization);
+      // As Traefik, the access log names the user the client sent, whether or not it gets in.
+      if (exchange.observation !== undefined) exchange.observation.clientUsername = credentials?.rawUser ?? '';
       if (credentials === undefined) return unauthorized(exchange);
       const user = hashes.get(credentials.user);
       const { hash, check } = user ?? decoy;

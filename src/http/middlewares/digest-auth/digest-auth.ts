@@ -103,9 +103,12 @@ export const digestAuth: MiddlewareFactory<DigestAuthConfig> = (config, context)
         return exchange.fail(new InternalError(error.message));
       }
       if (verdict === undefined || verdict === 'stale') {
+        const username = parseDigestParams(first(headers[headerField ?? 'authorization']))?.get('username');
+        if (exchange.observation !== undefined && username !== undefined && username !== '') exchange.observation.clientUsername = username;
         exchange.log.debug('digest authentication failed', { middlewareName: context.name, isStale: verdict === 'stale' });
         return challenge(exchange, verdict === 'stale');
       }
+      if (exchange.observation !== undefined) exchange.observation.clientUsername = verdict.user;
       if (headerField !== undefined) headers[headerField] = verdict.user;
       if (removeHeader) delete headers.authorization;
       next(exchange);

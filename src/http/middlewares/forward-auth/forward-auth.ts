@@ -161,9 +161,16 @@ export const forwardAuth: MiddlewareFactory<ForwardAuthConfig> = (config, contex
     send(exchange, status, headers, body);
   };
 
+  const userField = config.headerField !== undefined && config.headerField !== '' ? config.headerField.toLowerCase() : undefined;
+
   /** Copies the configured headers of a 2xx answer onto the request, replacing what the client sent. */
   const admit = (exchange: Exchange, next: Handler, authHeaders: AuthHeaders): void => {
     const headers = exchange.request.headers;
+    // `headerField` names the answer's header holding the user, which Traefik records in the access log.
+    if (userField !== undefined && exchange.observation !== undefined) {
+      const user = asList(authHeaders[userField])[0];
+      if (user !== undefined) exchange.observation.clientUsername = user;
+    }
     for (const name of responseHeaderNames) {
       delete headers[name];
       const value = authHeaders[name];

@@ -154,6 +154,7 @@ class RetryRun {
     this.#isRetryPending = true;
     const exchange = this.#exchange;
     this.#attempt++;
+    if (exchange.observation !== undefined) exchange.observation.retryAttempts++;
     exchange.log.debug(`new attempt ${this.#attempt} for request`, { routerName: exchange.routerName, path: exchange.path });
     const wait = this.#backoff.next();
     const proceed = (): void => {
