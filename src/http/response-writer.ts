@@ -151,6 +151,15 @@ export class NodeResponseWriter implements ResponseWriter {
   }
 }
 
+/** Headers HTTP/2 forbids (RFC 9113 §8.2.2); Node refuses to send a response holding one. */
+const connectionSpecificHeaders = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+function withoutConnectionHeaders(headers: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) if (!connectionSpecificHeaders.has(headers[i]!.toLowerCase())) kept.push(headers[i]!, headers[i + 1]!);
+  return kept;
+}
+
 /**
  * The bottom writer for an HTTP/2 client. A gRPC server that fails a call at once answers "trailers-only":
  * one HEADERS frame ending the stream, holding the status and the call's trailing metadata. Node's
@@ -165,6 +174,7 @@ export class Http2NodeResponseWriter extends NodeResponseWriter {
   }
 
   override writeHead(status: number, headers: ResponseHeaders): void {
+    for (const name of connectionSpecificHeaders) delete headers[name];
     const contentType = headers['content-type'];
     if (headers['grpc-status'] === undefined || typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return super.writeHead(status, headers);
     const trailers: Record<string, string | string[]> = {};
@@ -179,12 +189,15 @@ export class Http2NodeResponseWriter extends NodeResponseWriter {
 
   override writeHeadList(status: number, headers: readonly string[]): void {
     let hasGrpcStatus = false;
+    let hasConnectionHeader = false;
     let contentType: string | undefined;
     for (let i = 0; i < headers.length; i += 2) {
       const name = headers[i]!.toLowerCase();
       if (name === 'grpc-status') hasGrpcStatus = true;
       else if (name === 'content-type') contentType = headers[i + 1];
+      else if (connectionSpecificHeaders.has(name)) hasConnectionHeader = true;
     }
+    if (hasConnectionHeader) return this.writeHeadList(status, withoutConnectionHeaders(headers));
     if (!hasGrpcStatus || contentType?.startsWith('application/grpc') !== true) return super.writeHeadList(status, headers);
     const trailers: Record<string, string | string[]> = {};
     for (let i = 0; i < headers.length; i += 2) {

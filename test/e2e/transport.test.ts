@@ -184,6 +184,42 @@ http:
     assert.equal(anonymous.status, 502);
   });
 
+  it('accepts a server certificate holding the peerCertURI among its SANs and refuses one without it', async (t) => {
+    const ca = await createCertificateAuthority();
+    const dir = await mkdtemp(join(tmpdir(), 'junction-transport-'));
+    const caFile = (await writeCertificate(dir, 'ca', ca)).certFile;
+    const upstream = await startHttpsUpstream(t, await ca.issue({ dnsNames: ['backend.internal'], uris: ['spiffe://example.org/backend'] }));
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    right: { rule: "Host(\`right.test\`)", service: right }
+    wrong: { rule: "Host(\`wrong.test\`)", service: wrong }
+  services:
+    right:
+      loadBalancer:
+        servers: [{ url: "${upstream}" }]
+        serversTransport: right
+    wrong:
+      loadBalancer:
+        servers: [{ url: "${upstream}" }]
+        serversTransport: wrong
+  serversTransports:
+    right:
+      serverName: backend.internal
+      rootCAs: ["${caFile}"]
+      peerCertURI: spiffe://example.org/backend
+    wrong:
+      serverName: backend.internal
+      rootCAs: ["${caFile}"]
+      peerCertURI: spiffe://example.org/other
+`,
+    });
+
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'right.test' } })).status, 200);
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'wrong.test' } })).status, 500);
+  });
+
   it('speaks HTTP/2 to an HTTPS server that offers it, and HTTP/1.1 with disableHTTP2', async (t) => {
     const certificate = await selfSignedCertificate({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
     const upstream = await startHttp2Upstream(t, certificate);
@@ -325,6 +361,39 @@ describe('HTTP/2 on an HTTP entryPoint (h2c with prior knowledge)', () => {
     assert.equal(seen.headers['x-forwarded-proto'], 'http');
     assert.equal(seen.body?.toString(), 'hello over h2c');
     assert.equal(Object.keys(seen.headers).some((name) => name.startsWith(':')), false);
+  });
+
+  it('leaves out response headers HTTP/2 forbids, even when a middleware sets them', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    app: { rule: "Host(\`app.test\`)", service: app, middlewares: [closing] }
+  middlewares:
+    closing:
+      headers:
+        customResponseHeaders: { Connection: close, X-Kept: yes }
+  services:
+    app:
+      loadBalancer:
+        servers: [{ url: "${upstream.url}" }]
+`,
+    });
+    const session = connectHttp2(junction.url('web'));
+    t.after(() => session.close());
+
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const stream = session.request({ ':path': '/', ':authority': 'app.test' });
+      stream.on('response', (received) => resolve(received));
+      stream.on('error', reject);
+      stream.resume();
+      stream.end();
+    });
+
+    assert.equal(headers[':status'], 200);
+    assert.equal(headers['x-kept'], 'yes');
+    assert.equal(headers.connection, undefined);
   });
 
   it('still serves HTTP/1.1 on the same entryPoint', async (t) => {

@@ -19,6 +19,8 @@ export interface IssueOptions {
   readonly commonName?: string;
   readonly dnsNames?: readonly string[];
   readonly ipAddresses?: readonly string[];
+  /** URI SANs (`spiffe://...`), as `peerCertURI` checks them. */
+  readonly uris?: readonly string[];
   /** Default: ECDSA P-256, the fastest to generate. */
   readonly keyType?: 'ec' | 'rsa';
   /** Marks the certificate for client authentication (mTLS) instead of, not besides, server authentication. */
@@ -57,6 +59,7 @@ function leafExtensions(options: IssueOptions): x509.Extension[] {
   const names: x509.JsonGeneralName[] = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+    ...(options.uris ?? []).map((value) => ({ type: 'url' as const, value })),
   ];
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),

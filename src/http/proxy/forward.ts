@@ -318,14 +318,29 @@ function spliceUpgrade(exchange: Exchange, statusCode: number, headers: Response
   }
   client.write(`${head}\r\n`);
   if (upgrade.head.length > 0) upstream.write(upgrade.head);
-  const closeBoth = (): void => {
-    client.destroy();
-    upstream.destroy();
+  relay(client, upstream);
+}
+
+/** How long a side that closed waits for the other to flush and close before it is cut. */
+const closeGraceMs = 5000;
+
+/**
+ * Relays bytes both ways until both sides are done. An end (FIN) is passed on as an end, and a side that
+ * closes lets the other finish writing what it already holds: a WebSocket close frame sent right before the
+ * connection closes still reaches the other side, with its code and reason. A side that fails closes too,
+ * and is handled the same way.
+ */
+function relay(client: Duplex, upstream: Duplex): void {
+  const ignore = (): void => undefined;
+  const endAfterClose = (other: Duplex) => (): void => {
+    if (other.destroyed) return;
+    other.end();
+    setTimeout(() => other.destroy(), closeGraceMs).unref();
   };
-  client.on('error', closeBoth);
-  upstream.on('error', closeBoth);
-  client.on('close', closeBoth);
-  upstream.on('close', closeBoth);
+  client.on('error', ignore);
+  upstream.on('error', ignore);
+  client.on('close', endAfterClose(upstream));
+  upstream.on('close', endAfterClose(client));
   upstream.pipe(client);
   client.pipe(upstream);
 }

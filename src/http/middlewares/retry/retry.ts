@@ -1,3 +1,4 @@
+import { PassThrough, type Readable } from 'node:stream';
 import { ConfigError, quote } from '../../../config/errors.js';
 import { ClientClosedError, InternalError, type DataPathError } from '../../errors.js';
 import type { Exchange, Handler, UpstreamAttempt } from '../../exchange.js';
@@ -117,7 +118,7 @@ class RetryRun {
         } else {
           // Too large to keep: no retry on status; what was read goes first when the stream is sent.
           this.#statusRanges = undefined;
-          stream.unshift(body);
+          exchange.requestBody = prefixedBody(body, stream);
         }
         this.#attemptNow();
       },
@@ -217,3 +218,15 @@ export const retry: MiddlewareFactory<RetryConfig> = (config) => {
       new RetryRun(exchange, next, settings).start();
     };
 };
+
+/**
+ * What was read of a body, then the rest of its stream. `unshift` cannot give bytes back to a stream whose
+ * end was already emitted, which happens when the whole request arrived in one read.
+ */
+function prefixedBody(head: Buffer, rest: Readable): Readable {
+  const body = new PassThrough();
+  body.write(head);
+  rest.once('error', (error) => body.destroy(error));
+  rest.pipe(body);
+  return body;
+}
