@@ -1,16 +1,23 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
+import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { StateRegistry } from '../runtime/state-registry.js';
+import { emptyUdpRuntime } from '../udp/build-udp-runtime.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
-const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set() };
+const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set(), udp: emptyUdpRuntime };
+
+export interface DataPlaneOptions {
+  /** Serve the UDP entryPoints here: true in a single process; with workers the primary serves them. */
+  readonly serveUdp: boolean;
+}
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.
@@ -22,6 +29,7 @@ export class DataPlane {
   readonly #pools = new UpstreamPools();
   readonly #state = new StateRegistry();
   readonly #entryPoints = new Map<string, HttpEntryPoint>();
+  readonly #udp: UdpEntryPoints | undefined;
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
   #isTerminating = false;
@@ -30,15 +38,13 @@ export class DataPlane {
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
 
-  constructor(config: StaticConfig, log: Logger) {
+  constructor(config: StaticConfig, log: Logger, options: DataPlaneOptions) {
     this.#log = log;
+    this.#udp = options.serveUdp ? new UdpEntryPoints(config, log) : undefined;
     this.#settings = runtimeSettings(config, () => this.#isTerminating);
     this.#pluginsLoaded = this.#loadPlugins();
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
-      if (address.protocol === 'udp') {
-        log.warn('UDP entryPoints are not supported yet; not listening', { entryPointName: name });
-        continue;
-      }
+      if (address.protocol === 'udp') continue;
       const { transport, forwardedHeaders, http } = entryPoint;
       const options = {
         name,
@@ -90,6 +96,7 @@ export class DataPlane {
     }
     try {
       await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.listen()));
+      await this.#udp?.listen();
     } catch (error) {
       await this.stop();
       throw error;
@@ -105,6 +112,7 @@ export class DataPlane {
     }
     const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins });
     this.#runtime = runtime;
+    this.#udp?.switch(runtime.udp);
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);
     const routers = [...runtime.enabledRouters].map(([entryPoint, names]) => `${entryPoint}: ${names.length}`).join(', ');
@@ -118,7 +126,7 @@ export class DataPlane {
   }
 
   port(entryPoint: string): number | undefined {
-    return this.#entryPoints.get(entryPoint)?.port;
+    return this.#entryPoints.get(entryPoint)?.port ?? this.#udp?.port(entryPoint);
   }
 
   get runtime(): Runtime {
@@ -128,7 +136,7 @@ export class DataPlane {
   /** Drains every entryPoint within its graceTimeOut, then closes the upstream pools. */
   async stop(): Promise<void> {
     this.#isTerminating = true;
-    await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()));
+    await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()).concat(this.#udp?.shutdown() ?? []));
     this.#state.close();
     await this.#pools.close();
   }

@@ -6,6 +6,7 @@ import { deserializeMergedConfig, serializeMergedConfig, type MergedConfig, type
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
+import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
@@ -32,6 +33,11 @@ export class Primary {
   readonly #count: number;
   readonly #control: ControlPlane;
   readonly #settings: RuntimeSettings;
+  /**
+   * UDP entryPoints are served here, not by the workers: a dgram socket shared among cluster workers hands
+   * each datagram to whichever process reads first, which would split a client's session across processes.
+   */
+  readonly #udp: UdpEntryPoints;
   /** Local plugins, loaded here too so that validation sees what the workers will run. */
   #plugins: PluginCatalog | undefined;
   readonly #startedAt = new Map<Worker, number>();
@@ -44,11 +50,13 @@ export class Primary {
     this.#count = count;
     const settings = runtimeSettings(config, () => false);
     this.#settings = settings;
+    this.#udp = new UdpEntryPoints(config, log);
     this.#control = new ControlPlane(config, log, (merged) => {
-      // Compiled here only to find the faults; workers compile again to serve, and stay quiet about them.
+      // Compiled here to find the faults and to serve UDP; workers compile again to serve, and stay quiet about them.
       const pools = new UpstreamPools();
-      const { errors } = buildRuntime(merged, settings, { pools, log: silentLogger, ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}) });
+      const { errors, udp } = buildRuntime(merged, settings, { pools, log: silentLogger, ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}) });
       void pools.close();
+      this.#udp.switch(udp);
       this.#broadcast({ type: 'config', merged: serializeMergedConfig(merged) });
       return errors;
     });
@@ -60,6 +68,7 @@ export class Primary {
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ args: [] });
     this.#plugins = await loadPluginCatalog(this.#settings.plugins, process.cwd());
+    await this.#udp.listen();
     const ready = Array.from({ length: this.#count }, () => this.#fork());
     this.#control.start();
     await Promise.all(ready);
@@ -108,8 +117,9 @@ export class Primary {
     this.#isStopping = true;
     this.#control.stop();
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      this.#udp.shutdown(),
+      ...workers.map(
         (worker) =>
           new Promise<void>((resolve) => {
             if (worker.isDead()) return resolve();
@@ -117,7 +127,7 @@ export class Primary {
             if (worker.isConnected()) worker.send({ type: 'terminate' } satisfies ToWorker);
           }),
       ),
-    );
+    ]);
   }
 }
 
@@ -146,7 +156,8 @@ export function runWorker(): void {
         const workerLog = log;
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
-        data = new DataPlane(config, log);
+        // UDP entryPoints stay in the primary: see UdpEntryPoints.
+        data = new DataPlane(config, log, { serveUdp: false });
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;
       }

@@ -4,12 +4,12 @@ import type { MergedConfig, MergedItem } from '../runtime/merged-config.js';
 import type { ProviderSnapshot } from './provider.js';
 
 /** Sections of the dynamic configuration that later stages do not read yet. */
-const unsupportedSections = ['tcp', 'udp', 'tls'] as const;
+const unsupportedSections = ['tcp', 'tls'] as const;
 
 export interface DecodedSnapshot {
   readonly config: DynamicConfig;
-  /** Names declared in the snapshot but dropped by decoding, per `http` section. */
-  readonly dropped: Readonly<Record<'services' | 'middlewares' | 'serversTransports', readonly string[]>>;
+  /** Names declared in the snapshot but dropped by decoding, per `http` section, and `udp` services. */
+  readonly dropped: Readonly<Record<'services' | 'middlewares' | 'serversTransports' | 'udpServices', readonly string[]>>;
   readonly errors: readonly ConfigError[];
   readonly locate: ((path: string) => string | undefined) | undefined;
 }
@@ -42,7 +42,9 @@ function droppedNames(raw: unknown, decoded: DynamicConfig): DecodedSnapshot['dr
   const rawHttp = sectionOf(raw, 'http');
   const missing = (section: 'services' | 'middlewares' | 'serversTransports'): string[] =>
     Object.keys(sectionOf(rawHttp, section)).filter((name) => decoded.http?.[section]?.[name] === undefined);
-  return { services: missing('services'), middlewares: missing('middlewares'), serversTransports: missing('serversTransports') };
+  const rawUdpServices = sectionOf(sectionOf(raw, 'udp'), 'services');
+  const udpServices = Object.keys(rawUdpServices).filter((name) => decoded.udp?.services?.[name] === undefined);
+  return { services: missing('services'), middlewares: missing('middlewares'), serversTransports: missing('serversTransports'), udpServices };
 }
 
 /** Merges every provider's latest snapshot into one configuration with qualified names (`api@file`). */
@@ -51,22 +53,25 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const services = new Map<string, MergedItem<never>>();
   const middlewares = new Map<string, MergedItem<never>>();
   const serversTransports = new Map<string, MergedItem<never>>();
+  const udpRouters = new Map<string, MergedItem<never>>();
+  const udpServices = new Map<string, MergedItem<never>>();
   const errors: ConfigError[] = [];
-  const invalid = { services: new Set<string>(), middlewares: new Set<string>(), serversTransports: new Set<string>() };
+  const invalid = { services: new Set<string>(), middlewares: new Set<string>(), serversTransports: new Set<string>(), udpServices: new Set<string>() };
   const providers = [...snapshots.keys()].sort();
   for (const provider of providers) {
     const snapshot = snapshots.get(provider)!;
     errors.push(...snapshot.errors);
-    for (const section of ['services', 'middlewares', 'serversTransports'] as const) {
+    for (const section of ['services', 'middlewares', 'serversTransports', 'udpServices'] as const) {
       for (const name of snapshot.dropped[section]) invalid[section].add(`${name}@${provider}`);
     }
-    const http = snapshot.config.http;
-    if (http === undefined) continue;
+    const { http, udp } = snapshot.config;
     const sections = [
-      [routers, http.routers],
-      [services, http.services],
-      [middlewares, http.middlewares],
-      [serversTransports, http.serversTransports],
+      [routers, http?.routers],
+      [services, http?.services],
+      [middlewares, http?.middlewares],
+      [serversTransports, http?.serversTransports],
+      [udpRouters, udp?.routers],
+      [udpServices, udp?.services],
     ] as const;
     for (const [target, section] of sections) {
       for (const [name, config] of Object.entries(section ?? {})) {
@@ -76,6 +81,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   }
   const merged: MergedConfig = {
     http: { routers, services, middlewares, serversTransports },
+    udp: { routers: udpRouters, services: udpServices },
     invalid,
     locate: (provider, path) => snapshots.get(provider)?.locate?.(path),
   };

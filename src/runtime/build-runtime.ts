@@ -11,6 +11,7 @@ import type { ServiceBuildContext, UpstreamTransport } from '../http/services/se
 import type { Logger } from '../observability/logger.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
+import { buildUdpRuntime, type UdpRuntime } from '../udp/build-udp-runtime.js';
 import { internalServices } from './internal-services.js';
 import { qualify, type MergedConfig, type MergedItem } from './merged-config.js';
 import type { RuntimeSettings } from './runtime-settings.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   readonly usedPools: ReadonlySet<string>;
   /** State keys this runtime uses; the others can be dropped once it is live. */
   readonly usedState: ReadonlySet<string>;
+  /** The route of each UDP entryPoint. */
+  readonly udp: UdpRuntime;
 }
 
 export interface BuildDependencies {
@@ -86,7 +89,9 @@ class RuntimeBuilder {
       routers.set(entryPoint, new RouterTable(routes));
       enabledRouters.set(entryPoint, routes.map((route) => route.name).sort());
     }
-    return { routers, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState };
+    const udp = buildUdpRuntime(this.#config, this.#settings.entryPoints);
+    for (const [entryPoint, route] of udp.routes) enabledRouters.set(entryPoint, [route.routerName]);
+    return { routers, errors: [...this.#errors, ...udp.errors], enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, udp };
   }
 
   /** Records a fault once, with where the provider wrote it. */

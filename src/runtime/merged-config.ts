@@ -4,6 +4,7 @@ import type {
   HttpServiceConfig,
   ServersTransportConfig,
 } from '../config/dynamic/http-schema.js';
+import type { UdpRouterConfig, UdpServiceConfig } from '../config/dynamic/udp-schema.js';
 
 /** One named item of the merged configuration, with the provider that declared it. */
 export interface MergedItem<T> {
@@ -24,11 +25,16 @@ export interface MergedConfig {
     readonly middlewares: MergedSection<HttpMiddlewareConfig>;
     readonly serversTransports: MergedSection<ServersTransportConfig>;
   };
+  readonly udp: {
+    readonly routers: MergedSection<UdpRouterConfig>;
+    readonly services: MergedSection<UdpServiceConfig>;
+  };
   /** Qualified names that were declared but left out because their definition is broken, per section. */
   readonly invalid: {
     readonly services: ReadonlySet<string>;
     readonly middlewares: ReadonlySet<string>;
     readonly serversTransports: ReadonlySet<string>;
+    readonly udpServices: ReadonlySet<string>;
   };
   /** Where a provider wrote a configuration path, when it knows (`dynamic.yml:3:7`). */
   locate(provider: string, path: string): string | undefined;
@@ -45,18 +51,33 @@ export interface SerializedMergedConfig {
   readonly services: ReadonlyArray<readonly [string, MergedItem<HttpServiceConfig>]>;
   readonly middlewares: ReadonlyArray<readonly [string, MergedItem<HttpMiddlewareConfig>]>;
   readonly serversTransports: ReadonlyArray<readonly [string, MergedItem<ServersTransportConfig>]>;
-  readonly invalid: { readonly services: readonly string[]; readonly middlewares: readonly string[]; readonly serversTransports: readonly string[] };
+  readonly udp: {
+    readonly routers: ReadonlyArray<readonly [string, MergedItem<UdpRouterConfig>]>;
+    readonly services: ReadonlyArray<readonly [string, MergedItem<UdpServiceConfig>]>;
+  };
+  readonly invalid: {
+    readonly services: readonly string[];
+    readonly middlewares: readonly string[];
+    readonly serversTransports: readonly string[];
+    readonly udpServices: readonly string[];
+  };
 }
 
 /** Turns a merged configuration into plain data (source locations stay behind: workers do not report faults). */
 export function serializeMergedConfig(merged: MergedConfig): SerializedMergedConfig {
-  const { http, invalid } = merged;
+  const { http, udp, invalid } = merged;
   return {
     routers: [...http.routers],
     services: [...http.services],
     middlewares: [...http.middlewares],
     serversTransports: [...http.serversTransports],
-    invalid: { services: [...invalid.services], middlewares: [...invalid.middlewares], serversTransports: [...invalid.serversTransports] },
+    udp: { routers: [...udp.routers], services: [...udp.services] },
+    invalid: {
+      services: [...invalid.services],
+      middlewares: [...invalid.middlewares],
+      serversTransports: [...invalid.serversTransports],
+      udpServices: [...invalid.udpServices],
+    },
   };
 }
 
@@ -68,10 +89,12 @@ export function deserializeMergedConfig(data: SerializedMergedConfig): MergedCon
       middlewares: new Map(data.middlewares),
       serversTransports: new Map(data.serversTransports),
     },
+    udp: { routers: new Map(data.udp.routers), services: new Map(data.udp.services) },
     invalid: {
       services: new Set(data.invalid.services),
       middlewares: new Set(data.invalid.middlewares),
       serversTransports: new Set(data.invalid.serversTransports),
+      udpServices: new Set(data.invalid.udpServices),
     },
     locate: () => undefined,
   };

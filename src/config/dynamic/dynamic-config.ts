@@ -1,12 +1,13 @@
 import type { ConfigError } from '../errors.js';
 import { anything, decode, object, type Infer } from '../schema.js';
 import { httpSchema } from './http-schema.js';
+import { udpSchema } from './udp-schema.js';
 
 /** The dynamic configuration as one provider writes it: `http`, `tcp`, `udp`, `tls`. */
 export const dynamicConfigSchema = object({
   http: httpSchema,
   tcp: anything(),
-  udp: anything(),
+  udp: udpSchema,
   tls: anything(),
 }, { keepValidFields: true });
 
