@@ -216,6 +216,23 @@ udp:
   });
 });
 
+describe('UDP entryPoints shutting down', () => {
+  it('keeps serving open sessions but opens no new one, and exits once they went idle', async (t) => {
+    const [one] = await twoBackends(t);
+    const junction = await startJunction(t, { static: udpStatic({ timeout: '2s' }), dynamic: loadBalanced([one]) });
+    const open = await udpClient(t, junction.ports.udpep!);
+    assert.equal(await open.who(), 'whoamiudp-1');
+
+    const from = junction.output().length;
+    junction.process.kill('SIGTERM');
+    await junction.waitForOutput(/stopping/, { from });
+
+    assert.equal(await open.who(), 'whoamiudp-1');
+    assert.equal(await (await udpClient(t, junction.ports.udpep!)).who({ timeoutMs: 500 }), undefined);
+    assert.equal(await junction.exited, 0);
+  });
+});
+
 describe('UDP entryPoints with workers', () => {
   it('keeps sessions whole and balanced with --workers=2', async (t) => {
     const backends = await twoBackends(t);
