@@ -142,6 +142,50 @@ udp:
     assert.deepEqual(answers, ['whoamiudp-1', 'whoamiudp-1', 'whoamiudp-1', 'whoamiudp-2', 'whoamiudp-1', 'whoamiudp-1', 'whoamiudp-1', 'whoamiudp-2']);
   });
 
+  it('splits 8 sessions 3/2/3 over a weighted 3:1 of a two-server and a one-server load balancer (Traefik\'s TestWRR)', async (t) => {
+    const [a, b, c] = [await startUdpBackend(t, { name: 'whoami-a' }), await startUdpBackend(t, { name: 'whoami-b' }), await startUdpBackend(t, { name: 'whoami-c' })];
+    const junction = await startJunction(t, {
+      static: udpStatic({ sharedTcpPort: true }),
+      dynamicFileName: 'dynamic.toml',
+      dynamic: `
+[udp.routers.to-whoami-a]
+  service = "whoami"
+  entryPoints = ["udpep"]
+[[udp.services.whoami.weighted.services]]
+  name = "whoami-a"
+  weight = 3
+[[udp.services.whoami.weighted.services]]
+  name = "whoami-b"
+  weight = 1
+[[udp.services.whoami-a.loadBalancer.servers]]
+  address = "${a.address}"
+[[udp.services.whoami-a.loadBalancer.servers]]
+  address = "${c.address}"
+[[udp.services.whoami-b.loadBalancer.servers]]
+  address = "${b.address}"
+`,
+    });
+
+    const calls: Record<string, number> = {};
+    for (let index = 0; index < 8; index++) {
+      const name = (await (await udpClient(t, junction.ports.udpep!)).who()) ?? 'unknown';
+      calls[name] = (calls[name] ?? 0) + 1;
+    }
+
+    assert.deepEqual(calls, { 'whoami-a': 3, 'whoami-b': 2, 'whoami-c': 3 });
+  });
+
+  it('listens on every interface for ":port/udp", answering IPv4 and IPv6 clients, and reaches IPv6 servers', async (t) => {
+    const v6 = await startUdpBackend(t, { name: 'whoami-v6', host: '::1' });
+    const junction = await startJunction(t, {
+      static: udpStatic().replace('"127.0.0.1:{{PORT_udpep}}/udp"', '":{{PORT_udpep}}/udp"'),
+      dynamic: loadBalanced([v6]),
+    });
+
+    assert.equal(await (await udpClient(t, junction.ports.udpep!, '127.0.0.1')).who(), 'whoami-v6');
+    assert.equal(await (await udpClient(t, junction.ports.udpep!, '::1')).request('over IPv6'), 'Received: over IPv6');
+  });
+
   it('ends a session whose server refuses it, and the retry goes to the next server', async (t) => {
     const [gone, alive] = await twoBackends(t);
     await gone.close();
