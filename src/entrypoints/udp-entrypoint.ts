@@ -92,12 +92,11 @@ export class UdpEntryPoint implements UdpDownstream {
     const key = `${remote.address} ${remote.port}`;
     let session = this.#sessions.get(key);
     if (session === undefined) {
-      if (!this.#isAccepting) return;
+      const route = this.#route;
+      // Without a router (or once shutting down) no session opens and the datagram is dropped, as in Traefik.
+      if (route === undefined || !this.#isAccepting) return;
       session = new UdpSession(key, remote.address, remote.port, this, this.#options.timeoutMs);
       this.#sessions.set(key, session);
-      const route = this.#route;
-      // Without a router the session closes at once and the datagram is dropped, as in Traefik.
-      if (route === undefined) return session.close();
       route.handler(session);
       if (session.isClosed) return;
     }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it, type TestContext } from 'node:test';
 import { get } from '../support/http.js';
@@ -257,6 +258,22 @@ udp:
 
     assert.equal(await (await udpClient(t, junction.ports.udpep!)).who(), 'whoamiudp-1');
     assert.match(junction.output(), /udp\.routers\.zeta\.service: service \\?"missing@file\\?" does not exist/);
+  });
+});
+
+describe('UDP entryPoints starting', () => {
+  it('refuses to start when the UDP port is taken, naming the address', async (t) => {
+    const squatter = createSocket('udp4');
+    await new Promise<void>((resolve) => squatter.bind(0, '127.0.0.1', resolve));
+    t.after(() => squatter.close());
+    const taken = await startJunction(t, {
+      static: udpStatic().replace('{{PORT_udpep}}', String(squatter.address().port)),
+      dynamic: 'udp: {}\n',
+      waitReady: false,
+    });
+
+    assert.equal(await taken.exited, 1);
+    assert.match(taken.output(), /cannot start: .*EADDRINUSE/);
   });
 });
 
