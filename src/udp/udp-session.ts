@@ -1,6 +1,7 @@
 import type { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns';
+import { normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import type { UdpServerAddress } from './udp-address.js';
 
@@ -69,7 +70,7 @@ export class UdpSession {
   /** Connects the session to a server; names are resolved now, as Go's dialer does for each session. */
   dial(server: UdpServerAddress): void {
     if (this.#isClosed || this.#upstream !== undefined) return;
-    this.log.debug('handling UDP session', { clientAddress: `${this.clientAddress}:${this.clientPort}`, serverAddress: server.address });
+    this.log.debug('handling UDP session', { clientAddress: this.#describeClient(), serverAddress: server.address });
     if (server.family !== 0) {
       this.#connect(server.host, server.family, server.port, server.address);
       return;
@@ -102,6 +103,12 @@ export class UdpSession {
     this.#downstream.send(message, this.clientPort, this.clientAddress);
   }
 
+  /** The client as Go prints a UDP address: `127.0.0.1:5353` (IPv4-mapped shown as IPv4), `[::1]:5353`. */
+  #describeClient(): string {
+    const address = normalizeIp(this.clientAddress);
+    return address.includes(':') ? `[${address}]:${this.clientPort}` : `${address}:${this.clientPort}`;
+  }
+
   /** Re-arms the idle timer lazily: traffic only stamps `#lastActivity`, the timer checks it when due. */
   readonly #checkIdle = (): void => {
     if (this.#isClosed) return;
@@ -120,7 +127,7 @@ export class UdpSession {
     this.#isClosed = true;
     clearTimeout(this.#timer);
     this.#pending = undefined;
-    if (reason !== undefined) this.log.debug('UDP session closed', { clientAddress: `${this.clientAddress}:${this.clientPort}`, reason });
+    if (reason !== undefined) this.log.debug('UDP session closed', { clientAddress: this.#describeClient(), reason });
     const upstream = this.#upstream;
     this.#upstream = undefined;
     if (upstream !== undefined) {
