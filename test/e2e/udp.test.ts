@@ -92,7 +92,7 @@ describe('UDP entryPoints', () => {
 
   it('keeps a session alive while datagrams keep coming within udp.timeout', async (t) => {
     const backends = await twoBackends(t);
-    const junction = await startJunction(t, { static: udpStatic({ timeout: '2s' }), dynamic: loadBalanced(backends) });
+    const junction = await startJunction(t, { static: udpStatic({ timeout: '3s' }), dynamic: loadBalanced(backends) });
     const client = await udpClient(t, junction.ports.udpep!);
 
     const answers = new Set<string | undefined>();
@@ -280,7 +280,7 @@ describe('UDP entryPoints starting', () => {
 describe('UDP entryPoints shutting down', () => {
   it('keeps serving open sessions but opens no new one, and exits once they went idle', async (t) => {
     const [one] = await twoBackends(t);
-    const junction = await startJunction(t, { static: udpStatic({ timeout: '2s' }), dynamic: loadBalanced([one]) });
+    const junction = await startJunction(t, { static: udpStatic({ timeout: '5s' }), dynamic: loadBalanced([one]) });
     const open = await udpClient(t, junction.ports.udpep!);
     assert.equal(await open.who(), 'whoamiudp-1');
 
