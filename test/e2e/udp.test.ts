@@ -297,7 +297,8 @@ describe('UDP entryPoints shutting down', () => {
 describe('UDP entryPoints with workers', () => {
   it('keeps sessions whole and balanced with --workers=2', async (t) => {
     const backends = await twoBackends(t);
-    const junction: JunctionProcess = await startJunction(t, { static: udpStatic(), dynamic: loadBalanced(backends), args: ['--workers=2'] });
+    const junction: JunctionProcess = await startJunction(t, { static: udpStatic(), dynamic: loadBalanced(backends), args: ['--workers=2'], waitReady: false });
+    await junction.waitForOutput(/workers listening/, { timeoutMs: 30_000 });
     await until(async () => (await (await udpClient(t, junction.ports.udpep!)).who({ timeoutMs: 500 })) !== undefined, { message: 'a first answer' });
 
     const clients = [await udpClient(t, junction.ports.udpep!), await udpClient(t, junction.ports.udpep!)];

@@ -36,7 +36,10 @@ for (const args of [[], ['--workers=2']]) {
         dynamic: scenario.dynamic.replace('{{PORT_whoamiudp-1}}', String(replicas[0]!.port)).replace('{{PORT_whoamiudp-2}}', String(replicas[1]!.port)),
         dynamicFileName: 'dynamic.yaml',
         args,
+        waitReady: false,
       });
+      // A loaded machine can take a while to fork the workers; wait longer than the helper's default.
+      await junction.waitForOutput(args.length > 0 ? /workers listening/ : /configuration applied/, { timeoutMs: 30_000 });
       port = junction.ports.udpep!;
       // With workers the configuration reaches the primary's UDP entryPoint a moment after the workers listen.
       const probe = await udpClient(undefined, port);
