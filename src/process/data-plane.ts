@@ -2,6 +2,7 @@ import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { HttpEntryPoint } from '../entrypoints/http-entrypoint.js';
 import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { Logger } from '../observability/logger.js';
 import { buildRuntime, type Runtime } from '../runtime/build-runtime.js';
@@ -15,8 +16,10 @@ import { runtimeSettings } from './runtime-settings-from-static.js';
 const emptyRuntime: Runtime = { routers: new Map(), errors: [], enabledRouters: new Map(), usedPools: new Set(), usedState: new Set(), udp: emptyUdpRuntime };
 
 export interface DataPlaneOptions {
-  /** Serve the UDP entryPoints here: true in a single process; with workers the primary serves them. */
-  readonly serveUdp: boolean;
+  /** Run the health checks here (default true); a worker follows the primary's instead. */
+  readonly checksHealth?: boolean;
+  /** Serve the UDP entryPoints here (default true); with workers the primary serves them. */
+  readonly serveUdp?: boolean;
 }
 
 /**
@@ -28,6 +31,8 @@ export class DataPlane {
   readonly #log: Logger;
   readonly #pools = new UpstreamPools();
   readonly #state = new StateRegistry();
+  /** Server health: checked here in a single process; followed from the primary's messages in a worker. */
+  readonly health: HealthMonitor;
   readonly #entryPoints = new Map<string, HttpEntryPoint>();
   readonly #udp: UdpEntryPoints | undefined;
   readonly #settings: RuntimeSettings;
@@ -38,9 +43,10 @@ export class DataPlane {
   readonly #pluginsLoaded: Promise<PluginCatalog> | undefined;
   #pending: MergedConfig | undefined;
 
-  constructor(config: StaticConfig, log: Logger, options: DataPlaneOptions) {
+  constructor(config: StaticConfig, log: Logger, options: DataPlaneOptions = {}) {
     this.#log = log;
-    this.#udp = options.serveUdp ? new UdpEntryPoints(config, log) : undefined;
+    this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
+    this.#udp = (options.serveUdp ?? true) ? new UdpEntryPoints(config, log) : undefined;
     this.#settings = runtimeSettings(config, () => this.#isTerminating);
     this.#pluginsLoaded = this.#loadPlugins();
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
@@ -110,7 +116,7 @@ export class DataPlane {
       this.#pending = merged;
       return [];
     }
-    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins });
+    const runtime = buildRuntime(merged, this.#settings, { pools: this.#pools, state: this.#state, log: this.#log, plugins: this.#plugins, health: this.health });
     this.#runtime = runtime;
     this.#udp?.switch(runtime.udp);
     this.#pools.retainOnly(runtime.usedPools);

@@ -1,5 +1,6 @@
 import type { StaticConfig } from '../config/static/static-config.js';
 import type { Logger } from '../observability/logger.js';
+import type { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 
@@ -11,6 +12,11 @@ export class SingleProcess {
   private constructor(config: StaticConfig, log: Logger) {
     this.#data = new DataPlane(config, log, { serveUdp: true });
     this.#control = new ControlPlane(config, log, (merged) => this.#data.apply(merged));
+  }
+
+  /** Server health as the checks see it: the view the API reads. */
+  get health(): HealthMonitor {
+    return this.#data.health;
   }
 
   /** Binds every entryPoint, then starts the providers. Rejects if a socket cannot be bound. */

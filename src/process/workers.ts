@@ -4,6 +4,9 @@ import { Logger, silentLogger } from '../observability/logger.js';
 import { buildRuntime } from '../runtime/build-runtime.js';
 import { deserializeMergedConfig, serializeMergedConfig, type MergedConfig, type SerializedMergedConfig } from '../runtime/merged-config.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
+import { StateRegistry } from '../runtime/state-registry.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
+import type { ServerStatusChange } from '../http/services/health-check/server-health.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
@@ -13,7 +16,8 @@ import { runtimeSettings } from './runtime-settings-from-static.js';
 
 /** Messages from the primary to a worker. */
 type ToWorker =
-  | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined }
+  | { readonly type: 'start'; readonly config: StaticConfig; readonly merged: SerializedMergedConfig | undefined; readonly health: readonly ServerStatusChange[] }
+  | { readonly type: 'health'; readonly change: ServerStatusChange }
   | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
   | { readonly type: 'terminate' };
 
@@ -38,6 +42,13 @@ export class Primary {
    * each datagram to whichever process reads first, which would split a client's session across processes.
    */
   readonly #udp: UdpEntryPoints;
+  /**
+   * Health checks run here, once for all workers: the primary keeps the services' state (and the pools the
+   * checks use) across reloads as a worker does, and sends every status change to every worker.
+   */
+  readonly #health: HealthMonitor;
+  readonly #pools = new UpstreamPools();
+  readonly #state = new StateRegistry();
   /** Local plugins, loaded here too so that validation sees what the workers will run. */
   #plugins: PluginCatalog | undefined;
   readonly #startedAt = new Map<Worker, number>();
@@ -51,15 +62,29 @@ export class Primary {
     const settings = runtimeSettings(config, () => false);
     this.#settings = settings;
     this.#udp = new UdpEntryPoints(config, log);
+    this.#health = new HealthMonitor({ isActive: true, log });
+    this.#health.onChange((change) => this.#broadcast({ type: 'health', change }));
     this.#control = new ControlPlane(config, log, (merged) => {
-      // Compiled here to find the faults and to serve UDP; workers compile again to serve, and stay quiet about them.
-      const pools = new UpstreamPools();
-      const { errors, udp } = buildRuntime(merged, settings, { pools, log: silentLogger, ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}) });
-      void pools.close();
-      this.#udp.switch(udp);
+      // Compiled here to find the faults, to run the health checks and to serve UDP; workers compile again to serve, and stay quiet about faults.
+      const runtime = buildRuntime(merged, settings, {
+        pools: this.#pools,
+        state: this.#state,
+        health: this.#health,
+        log: silentLogger,
+        ...(this.#plugins !== undefined ? { plugins: this.#plugins } : {}),
+      });
+      this.#pools.retainOnly(runtime.usedPools);
+      this.#state.retainOnly(runtime.usedState);
+      this.#udp.switch(runtime.udp);
+      const { errors } = runtime;
       this.#broadcast({ type: 'config', merged: serializeMergedConfig(merged) });
       return errors;
     });
+  }
+
+  /** Server health as the checks (run here) see it: the view the API reads with workers. */
+  get health(): HealthMonitor {
+    return this.#health;
   }
 
   /** Forks the workers and waits until each one listens; rejects if one cannot bind its sockets. */
@@ -84,7 +109,7 @@ export class Primary {
         if (message.type === 'ready') {
           this.#started.add(worker);
           const latest = this.#control.latest;
-          worker.send({ type: 'start', config: this.#config, merged: latest === undefined ? undefined : serializeMergedConfig(latest) } satisfies ToWorker);
+          worker.send({ type: 'start', config: this.#config, merged: latest === undefined ? undefined : serializeMergedConfig(latest), health: this.#health.snapshot() } satisfies ToWorker);
         }
         if (message.type === 'listening') resolve();
         if (message.type === 'failed') reject(new Error(message.reason));
@@ -116,6 +141,8 @@ export class Primary {
   async stop(): Promise<void> {
     this.#isStopping = true;
     this.#control.stop();
+    this.#state.close();
+    void this.#pools.close();
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
     await Promise.all([
       this.#udp.shutdown(),
@@ -156,13 +183,17 @@ export function runWorker(): void {
         const workerLog = log;
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
-        // UDP entryPoints stay in the primary: see UdpEntryPoints.
-        data = new DataPlane(config, log, { serveUdp: false });
+        // UDP entryPoints stay in the primary: see Primary.#udp.
+        data = new DataPlane(config, log, { checksHealth: false, serveUdp: false });
+        for (const change of message.health) data.health.apply(change);
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;
       }
       case 'config':
         void serve(deserializeMergedConfig(message.merged));
+        return;
+      case 'health':
+        data?.health.apply(message.change);
         return;
       case 'terminate':
         void stop();

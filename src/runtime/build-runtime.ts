@@ -6,9 +6,10 @@ import { middlewareFactories } from '../http/middlewares/registry.js';
 import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
-import { loadBalancer } from '../http/services/load-balancer/load-balancer.js';
-import type { ServiceBuildContext, UpstreamTransport } from '../http/services/service.js';
-import type { Logger } from '../observability/logger.js';
+import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
+import { serviceFactories } from '../http/services/registry.js';
+import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTransport } from '../http/services/service.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
 import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
 import { RuleError } from '../rules/rule-error.js';
 import { buildUdpRuntime, type UdpRuntime } from '../udp/build-udp-runtime.js';
@@ -41,6 +42,8 @@ export interface BuildDependencies {
   readonly log: Logger;
   /** Local plugins loaded by the process that serves; without them (validation only) names are checked, nothing runs. */
   readonly plugins?: PluginCatalog;
+  /** Server health; without it (validation only) no check runs and every server counts as up. */
+  readonly health?: HealthMonitor;
 }
 
 type Built<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
@@ -59,16 +62,21 @@ class RuntimeBuilder {
   readonly #dependencies: BuildDependencies;
   readonly #errors: ConfigError[] = [];
   readonly #reported = new Set<string>();
-  readonly #services = new Map<string, Built<Handler>>();
+  readonly #services = new Map<string, Built<ServiceNode>>();
+  /** Services being built, outermost first: a reference back to one of them is a cycle. */
+  readonly #buildingServices: string[] = [];
   readonly #usedPools = new Set<string>();
   readonly #usedState = new Set<string>();
   readonly #state: StateRegistry;
+  /** A validation-only build follows health with a monitor of its own that runs nothing: every server is up. */
+  readonly #health: HealthMonitor;
 
   constructor(config: MergedConfig, settings: RuntimeSettings, dependencies: BuildDependencies) {
     this.#config = config;
     this.#settings = settings;
     this.#dependencies = dependencies;
     this.#state = dependencies.state ?? new StateRegistry();
+    this.#health = dependencies.health ?? new HealthMonitor({ isActive: false, log: silentLogger });
   }
 
   build(): Runtime {
@@ -250,18 +258,32 @@ class RuntimeBuilder {
 
   /** Builds a service once per build (routers share it, and so its round-robin state). */
   #service(qualifiedName: string, referencePath: string): Handler {
+    return this.#serviceNode(qualifiedName, referencePath).handler;
+  }
+
+  /** Builds a service and what it tells its parents about its health; throws ConfigError at the referencing path. */
+  #serviceNode(qualifiedName: string, referencePath: string): ServiceNode {
     let built = this.#services.get(qualifiedName);
     if (built === undefined) {
-      built = this.#buildService(qualifiedName);
+      if (this.#buildingServices.includes(qualifiedName)) {
+        const cycle = [...this.#buildingServices.slice(this.#buildingServices.indexOf(qualifiedName)), qualifiedName];
+        throw new ConfigError(referencePath, `service cycle: ${cycle.map((name) => quote(name)).join(' -> ')}`);
+      }
+      this.#buildingServices.push(qualifiedName);
+      try {
+        built = this.#buildService(qualifiedName);
+      } finally {
+        this.#buildingServices.pop();
+      }
       this.#services.set(qualifiedName, built);
     }
     if (built.ok) return built.value;
     throw new ConfigError(referencePath, built.reason);
   }
 
-  #buildService(qualifiedName: string): Built<Handler> {
+  #buildService(qualifiedName: string): Built<ServiceNode> {
     const internal = internalServices.get(qualifiedName);
-    if (internal !== undefined) return { ok: true, value: internal(this.#settings) };
+    if (internal !== undefined) return { ok: true, value: { handler: internal(this.#settings), availability: undefined } };
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);
@@ -274,18 +296,24 @@ class RuntimeBuilder {
     }
   }
 
-  #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): Handler {
+  #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): ServiceNode {
+    const definition = JSON.stringify(item.config);
+    const stateKey = (name: string): string => `service\0${qualifiedName}\0${name}\0${definition}`;
     const context: ServiceBuildContext = {
       name: qualifiedName,
       log: this.#dependencies.log.with({ serviceName: qualifiedName }),
       transport: (origin, serversTransport) => this.#transport(origin, serversTransport, item.provider),
+      state: (name, create) => this.#state.acquire(stateKey(name), create, this.#usedState),
+      serverHealth: (servers, plan) => {
+        const key = stateKey('health');
+        const watch = this.#state.acquire(key, () => this.#health.watch(key, qualifiedName, servers, plan), this.#usedState);
+        watch.update(plan);
+        return watch.table;
+      },
+      service: (reference) => this.#serviceNode(qualify(reference, item.provider), ''),
     };
-    switch (item.config.kind) {
-      case 'loadBalancer':
-        return loadBalancer(item.config.config, context);
-      default:
-        throw new ConfigError('', `service type ${quote(item.config.kind)} is not supported yet`);
-    }
+    const factory = serviceFactories[item.config.kind] as ServiceFactory<unknown>;
+    return factory(item.config.config, context);
   }
 
   #transport(origin: string, reference: string | undefined, provider: string): UpstreamTransport {

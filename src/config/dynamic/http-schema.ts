@@ -35,6 +35,7 @@ import { stripPrefixSchema } from '../../http/middlewares/strip-prefix/strip-pre
 import { stripPrefixRegexSchema } from '../../http/middlewares/strip-prefix-regex/strip-prefix-regex-schema.js';
 import { rateLimitSchema } from '../../http/middlewares/rate-limit/rate-limit-schema.js';
 import { inFlightReqSchema } from '../../http/middlewares/in-flight-req/in-flight-req-schema.js';
+import { checkStatusRanges } from '../../http/middlewares/errors/status-ranges.js';
 import { ipAllowListSchema, ipWhiteListSchema } from '../../http/middlewares/ip-allow-list/ip-allow-list-schema.js';
 
 /** User-declared names are qualified with `@provider` by Junction; an `@` of their own would be ambiguous. */
@@ -87,26 +88,101 @@ const server = object({
   preservePath: boolean(),
 });
 
+const sticky = object({
+  cookie: object({
+    name: string(),
+    secure: boolean(),
+    httpOnly: boolean(),
+    sameSite: oneOf(['none', 'lax', 'strict', '']),
+    maxAge: number({ integer: true }),
+    path: string(),
+    domain: string(),
+  }),
+});
+
+/** Traefik's default healthCheck interval and timeout. */
+export const defaultHealthCheckIntervalMs = 30_000;
+export const defaultHealthCheckTimeoutMs = 5_000;
+
+function checkHealthCheckPath(value: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value) || value.startsWith('//')) return `health check path must be a relative URL, got ${quote(value)}`;
+  return undefined;
+}
+
+const serverHealthCheck = object({
+  scheme: oneOf(['http', 'https', 'h2c']),
+  mode: withDefault(oneOf(['http', 'grpc']), 'http'),
+  path: string(checkHealthCheckPath),
+  method: withDefault(string((value) => (/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value) ? undefined : `invalid method ${quote(value)}`)), 'GET'),
+  status: number({ integer: true, min: 0, max: 999 }),
+  port: number({ integer: true, min: 0, max: 65535 }),
+  interval: withDefault(duration(), defaultHealthCheckIntervalMs),
+  unhealthyInterval: duration(),
+  timeout: withDefault(duration(), defaultHealthCheckTimeoutMs),
+  hostname: string(),
+  followRedirects: withDefault(boolean(), true),
+  headers: map(string()),
+});
+
+const passiveHealthCheck = object({
+  failureWindow: withDefault(duration(), 10_000),
+  maxFailedAttempts: withDefault(number({ integer: true }), 1),
+});
+
+/** `healthCheck: {}` on a parent service: follow the children's status (Traefik's dynamic.HealthCheck has no field). */
+const parentHealthCheck = object({});
+
 export const loadBalancerSchema = object(
   {
     servers: list(server),
     strategy: withDefault(oneOf(['wrr', 'p2c', 'hrw', 'leasttime']), 'wrr'),
-    sticky: anything(),
-    healthCheck: anything(),
-    passiveHealthCheck: anything(),
+    sticky,
+    healthCheck: serverHealthCheck,
+    passiveHealthCheck,
     passHostHeader: withDefault(boolean(), true),
     responseForwarding: object({ flushInterval: duration() }),
     serversTransport: string(),
   },
 );
 
+const serviceReference = required(string((value) => (value.trim() === '' ? 'must not be empty' : undefined)));
+
+export const weightedSchema = object({
+  services: list(object({ name: serviceReference, weight: withDefault(number({ integer: true }), 1) })),
+  sticky,
+  healthCheck: parentHealthCheck,
+});
+
+export const highestRandomWeightSchema = object({
+  services: list(object({ name: serviceReference, weight: withDefault(number({ integer: true }), 1) })),
+  healthCheck: parentHealthCheck,
+});
+
+export const mirroringSchema = object({
+  service: serviceReference,
+  mirrorBody: withDefault(boolean(), true),
+  maxBodySize: withDefault(number({ integer: true }), -1),
+  mirrors: list(object({ name: serviceReference, percent: withDefault(number({ integer: true }), 0) })),
+  healthCheck: parentHealthCheck,
+});
+
+export const failoverSchema = object({
+  service: serviceReference,
+  fallback: serviceReference,
+  healthCheck: parentHealthCheck,
+  errors: object({
+    status: list(string(checkStatusRanges)),
+    maxRequestBodyBytes: withDefault(number({ integer: true }), -1),
+  }),
+});
+
 export const httpServiceSchema = exactlyOneOf(
   {
     loadBalancer: loadBalancerSchema,
-    weighted: anything(),
-    mirroring: anything(),
-    failover: anything(),
-    highestRandomWeight: anything(),
+    weighted: weightedSchema,
+    mirroring: mirroringSchema,
+    failover: failoverSchema,
+    highestRandomWeight: highestRandomWeightSchema,
   },
   'service',
 );
@@ -178,6 +254,12 @@ export const httpSchema = object({
 
 export type HttpRouterConfig = Infer<typeof httpRouterSchema>;
 export type LoadBalancerConfig = Infer<typeof loadBalancerSchema>;
+export type ServerHealthCheckConfig = Infer<typeof serverHealthCheck>;
+export type StickyConfig = Infer<typeof sticky>;
+export type WeightedConfig = Infer<typeof weightedSchema>;
+export type HighestRandomWeightConfig = Infer<typeof highestRandomWeightSchema>;
+export type MirroringConfig = Infer<typeof mirroringSchema>;
+export type FailoverConfig = Infer<typeof failoverSchema>;
 export type HttpServiceConfig = Infer<typeof httpServiceSchema>;
 export type HttpMiddlewareConfig = Infer<typeof httpMiddlewareSchema>;
 export type ChainConfig = Infer<typeof chainSchema>;

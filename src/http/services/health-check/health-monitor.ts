@@ -1,0 +1,159 @@
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../../../observability/logger.js';
+import { checkGrpcHealth } from './grpc-health-check.js';
+import { checkHttpHealth, type HttpHealthCheckSpec } from './http-health-check.js';
+import { ServerHealthTable, type ServerStatus, type ServerStatusChange } from './server-health.js';
+
+/** Where and how often one server of a service is checked. */
+export interface HealthCheckTarget {
+  /** The server's URL as configured: the name its status is published under. */
+  readonly server: string;
+  /** The URL the check requests (path, scheme and port applied). */
+  readonly url: URL;
+  readonly dispatcher: Dispatcher;
+}
+
+export interface HealthCheckPlan {
+  readonly mode: 'http' | 'grpc';
+  /** gRPC checks with a TLS scheme fail as in Traefik, which dials them without transport security. */
+  readonly isGrpcPlaintext: boolean;
+  readonly spec: HttpHealthCheckSpec;
+  readonly intervalMs: number;
+  readonly unhealthyIntervalMs: number;
+  readonly targets: readonly HealthCheckTarget[];
+}
+
+/** A service's health, held by the state registry while its definition is unchanged; closing stops its checks. */
+export interface HealthWatch {
+  readonly table: ServerHealthTable;
+  /** Gives the checks this build's targets (same URLs; pools may be new objects after a transport change). */
+  update(plan: HealthCheckPlan): void;
+  close(): void;
+}
+
+/**
+ * The health of every health-checked service. The active monitor (single process, or the primary with
+ * `--workers`) runs the checks and publishes each status change; a passive monitor (a worker) runs none
+ * and takes the changes the primary sends.
+ */
+export class HealthMonitor {
+  readonly #isActive: boolean;
+  readonly #log: Logger;
+  readonly #tables = new Map<string, ServerHealthTable>();
+  /** Changes received (passive) before the table they belong to was built. */
+  readonly #pending = new Map<string, Map<string, ServerStatus>>();
+  readonly #listeners = new Set<(change: ServerStatusChange) => void>();
+
+  constructor(options: { readonly isActive: boolean; readonly log: Logger }) {
+    this.#isActive = options.isActive;
+    this.#log = options.log;
+  }
+
+  /** Starts following a service's servers; with an active monitor, checks them as the plan says. */
+  watch(key: string, service: string, servers: readonly string[], plan: HealthCheckPlan): HealthWatch {
+    const table = new ServerHealthTable(key, service, servers, (change) => this.#publish(change));
+    this.#tables.set(key, table);
+    const pending = this.#pending.get(key);
+    this.#pending.delete(key);
+    for (const [server, status] of pending ?? []) table.set(server, status);
+    const checker = this.#isActive ? new ServiceHealthChecker(table, plan, this.#log.with({ serviceName: service })) : undefined;
+    return {
+      table,
+      update: (next) => checker?.update(next),
+      close: () => {
+        checker?.close();
+        if (this.#tables.get(key) === table) this.#tables.delete(key);
+      },
+    };
+  }
+
+  /** Applies a change published by the active monitor of another process. */
+  apply(change: ServerStatusChange): void {
+    const table = this.#tables.get(change.key);
+    if (table !== undefined) return table.set(change.server, change.status);
+    let pending = this.#pending.get(change.key);
+    if (pending === undefined) this.#pending.set(change.key, (pending = new Map()));
+    pending.set(change.server, change.status);
+  }
+
+  /** Calls `listener` on every status change from now on; returns the unsubscribe function. */
+  onChange(listener: (change: ServerStatusChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Every followed server's current status: the read-only view the API shows. */
+  snapshot(): ServerStatusChange[] {
+    const result: ServerStatusChange[] = [];
+    for (const table of this.#tables.values()) {
+      for (const { server, status } of table.statuses()) result.push({ key: table.key, service: table.service, server, status });
+    }
+    return result;
+  }
+
+  #publish(change: ServerStatusChange): void {
+    if (this.#isActive) this.#log.info('server status changed', { serviceName: change.service, serverURL: change.server, status: change.status });
+    for (const listener of this.#listeners) listener(change);
+  }
+}
+
+function defaultPort(url: URL): string {
+  return url.protocol === 'https:' ? '443' : '80';
+}
+
+/**
+ * Checks each server of one service on its own timer: every `interval` while UP, every `unhealthyInterval`
+ * while DOWN, the first check one interval after the start, as Traefik's tickers do.
+ */
+class ServiceHealthChecker {
+  readonly #table: ServerHealthTable;
+  readonly #log: Logger;
+  readonly #stop = new AbortController();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  #plan: HealthCheckPlan;
+
+  constructor(table: ServerHealthTable, plan: HealthCheckPlan, log: Logger) {
+    this.#table = table;
+    this.#plan = plan;
+    this.#log = log;
+    for (const target of plan.targets) {
+      if (!this.#timers.has(target.server)) this.#schedule(target.server, plan.intervalMs);
+    }
+  }
+
+  update(plan: HealthCheckPlan): void {
+    this.#plan = plan;
+  }
+
+  #schedule(server: string, delayMs: number): void {
+    const timer = setTimeout(() => void this.#check(server), delayMs);
+    timer.unref();
+    this.#timers.set(server, timer);
+  }
+
+  async #check(server: string): Promise<void> {
+    const plan = this.#plan;
+    const target = plan.targets.find((candidate) => candidate.server === server);
+    if (target === undefined || this.#stop.signal.aborted) return;
+    let status: ServerStatus = 'UP';
+    try {
+      if (plan.mode === 'http') await checkHttpHealth(target.url, target.dispatcher, plan.spec, this.#stop.signal);
+      else if (!plan.isGrpcPlaintext) throw new Error('grpc: no transport security set');
+      else await checkGrpcHealth(target.url.hostname.replace(/^\[|\]$/g, ''), target.url.port || defaultPort(target.url), plan.spec.timeoutMs, this.#stop.signal);
+    } catch (error) {
+      if (this.#stop.signal.aborted) return;
+      status = 'DOWN';
+      const what = plan.mode === 'http' ? 'HTTP' : 'gRPC';
+      this.#log.warn('Health check failed.', { targetURL: server, error: `checking ${what} health: ${(error as Error).message}` });
+    }
+    if (this.#stop.signal.aborted) return;
+    this.#table.set(server, status);
+    this.#schedule(server, status === 'UP' ? this.#plan.intervalMs : this.#plan.unhealthyIntervalMs);
+  }
+
+  close(): void {
+    this.#stop.abort();
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
