@@ -1,6 +1,7 @@
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { EntryPoint } from '../entrypoints/entrypoint.js';
+import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
 import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import { generateDefaultCertificate } from '../tls/default-certificate.js';
 import type { ServingCertificate } from '../tls/certificate.js';
@@ -14,6 +15,7 @@ import type { MergedConfig } from '../runtime/merged-config.js';
 import { emptyRuntimeReport } from '../runtime/runtime-report.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { StateRegistry } from '../runtime/state-registry.js';
+import { emptyUdpRuntime } from '../udp/build-udp-runtime.js';
 import { UpstreamPools } from '../runtime/upstream-pools.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 
@@ -27,7 +29,17 @@ const emptyRuntime: Runtime = {
   usedPools: new Set(),
   usedState: new Set(),
   report: emptyRuntimeReport,
+  udp: emptyUdpRuntime,
 };
+
+export interface DataPlaneOptions {
+  /** Run the health checks here (default true); a worker follows the primary's instead. */
+  readonly checksHealth?: boolean;
+  /** One of several processes: a metrics scrape then answers for all of them. */
+  readonly isWorker?: boolean;
+  /** Serve the UDP entryPoints here (default true); with workers the primary serves them. */
+  readonly serveUdp?: boolean;
+}
 
 /**
  * What serves traffic in one process: the entryPoints' sockets, the current Runtime and the upstream pools.
@@ -41,6 +53,7 @@ export class DataPlane {
   /** Server health: checked here in a single process; followed from the primary's messages in a worker. */
   readonly health: HealthMonitor;
   readonly #entryPoints = new Map<string, EntryPoint>();
+  readonly #udp: UdpEntryPoints | undefined;
   readonly #settings: RuntimeSettings;
   #runtime: Runtime = emptyRuntime;
   #isTerminating = false;
@@ -53,13 +66,10 @@ export class DataPlane {
   #defaultCertificate: ServingCertificate | undefined;
   readonly #defaultCertificateMade: Promise<void>;
 
-  /**
-   * `checksHealth`: this process runs the health checks (single process, primary) rather than following them;
-   * `isWorker`: one of several processes, so a metrics scrape answers for all of them.
-   */
-  constructor(config: StaticConfig, log: Logger, options: { readonly checksHealth?: boolean; readonly isWorker?: boolean } = {}) {
+  constructor(config: StaticConfig, log: Logger, options: DataPlaneOptions = {}) {
     this.#log = log;
     this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
+    this.#udp = (options.serveUdp ?? true) ? new UdpEntryPoints(config, log) : undefined;
     const telemetry = new Telemetry(config, junctionVersion(), log);
     this.#telemetry = telemetry;
     const metrics = telemetry.metrics;
@@ -71,10 +81,7 @@ export class DataPlane {
       this.#applyPending();
     });
     for (const { name, address, config: entryPoint } of listEntryPoints(config)) {
-      if (address.protocol === 'udp') {
-        log.warn('UDP entryPoints are not supported yet; not listening', { entryPointName: name });
-        continue;
-      }
+      if (address.protocol === 'udp') continue;
       const { transport, forwardedHeaders, http, proxyProtocol } = entryPoint;
       const options = {
         name,
@@ -138,6 +145,7 @@ export class DataPlane {
     }
     try {
       await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.listen()));
+      await this.#udp?.listen();
     } catch (error) {
       await this.stop();
       throw error;
@@ -160,6 +168,7 @@ export class DataPlane {
       health: this.health,
     });
     this.#runtime = runtime;
+    this.#udp?.switch(runtime.udp);
     this.#pools.retainOnly(runtime.usedPools);
     this.#state.retainOnly(runtime.usedState);
     this.#telemetry.configApplied();
@@ -179,7 +188,7 @@ export class DataPlane {
   }
 
   port(entryPoint: string): number | undefined {
-    return this.#entryPoints.get(entryPoint)?.port;
+    return this.#entryPoints.get(entryPoint)?.port ?? this.#udp?.port(entryPoint);
   }
 
   get runtime(): Runtime {
@@ -189,7 +198,7 @@ export class DataPlane {
   /** Drains every entryPoint within its graceTimeOut, then closes the upstream pools. */
   async stop(): Promise<void> {
     this.#isTerminating = true;
-    await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()));
+    await Promise.all([...this.#entryPoints.values()].map((entryPoint) => entryPoint.shutdown()).concat(this.#udp?.shutdown() ?? []));
     this.#state.close();
     await this.#pools.close();
     await this.#telemetry.close();

@@ -9,6 +9,7 @@ import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
 import type { ServerStatusChange } from '../http/services/health-check/server-health.js';
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
+import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
@@ -39,6 +40,11 @@ export class Primary {
   readonly #control: ControlPlane;
   readonly #settings: RuntimeSettings;
   /**
+   * UDP entryPoints are served here, not by the workers: a dgram socket shared among cluster workers hands
+   * each datagram to whichever process reads first, which would split a client's session across processes.
+   */
+  readonly #udp: UdpEntryPoints;
+  /**
    * Health checks run here, once for all workers: the primary keeps the services' state (and the pools the
    * checks use) across reloads as a worker does, and sends every status change to every worker.
    */
@@ -59,10 +65,11 @@ export class Primary {
     const validationOnly = config.metrics?.prometheus === undefined ? undefined : { contentType: 'text/plain', text: () => Promise.reject(new Error('metrics are served by the workers')) };
     const settings = runtimeSettings(config, () => false, validationOnly);
     this.#settings = settings;
+    this.#udp = new UdpEntryPoints(config, log);
     this.#health = new HealthMonitor({ isActive: true, log });
     this.#health.onChange((change) => this.#broadcast({ type: 'health', change }));
     this.#control = new ControlPlane(config, log, (merged) => {
-      // Compiled here to find the faults and to run the health checks; workers compile again to serve, and stay quiet about faults.
+      // Compiled here to find the faults, to run the health checks and to serve UDP; workers compile again to serve, and stay quiet about faults.
       const runtime = buildRuntime(merged, settings, {
         pools: this.#pools,
         state: this.#state,
@@ -72,6 +79,7 @@ export class Primary {
       });
       this.#pools.retainOnly(runtime.usedPools);
       this.#state.retainOnly(runtime.usedState);
+      this.#udp.switch(runtime.udp);
       const { errors } = runtime;
       this.#broadcast({ type: 'config', merged: serializeMergedConfig(merged) });
       return errors;
@@ -90,6 +98,7 @@ export class Primary {
     cluster.setupPrimary({ args: [] });
     if (this.#config.metrics?.prometheus !== undefined) serveClusterMetrics();
     this.#plugins = await loadPluginCatalog(this.#settings.plugins, process.cwd());
+    await this.#udp.listen();
     const ready = Array.from({ length: this.#count }, () => this.#fork());
     this.#control.start();
     await Promise.all(ready);
@@ -145,8 +154,9 @@ export class Primary {
     this.#state.close();
     void this.#pools.close();
     const workers = Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined);
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      this.#udp.shutdown(),
+      ...workers.map(
         (worker) =>
           new Promise<void>((resolve) => {
             if (worker.isDead()) return resolve();
@@ -154,7 +164,7 @@ export class Primary {
             if (worker.isConnected()) worker.send({ type: 'terminate' } satisfies ToWorker);
           }),
       ),
-    );
+    ]);
   }
 }
 
@@ -183,7 +193,8 @@ export function runWorker(): void {
         const workerLog = log;
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
-        data = new DataPlane(config, log, { checksHealth: false, isWorker: true });
+        // UDP entryPoints stay in the primary: see Primary.#udp.
+        data = new DataPlane(config, log, { checksHealth: false, isWorker: true, serveUdp: false });
         for (const change of message.health) data.health.apply(change);
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;

@@ -4,11 +4,8 @@ import { defaultTlsName, type MergedCertificate, type MergedConfig, type MergedI
 import { itemOfPath } from '../runtime/runtime-report.js';
 import type { ProviderSnapshot } from './provider.js';
 
-/** Sections of the dynamic configuration that later stages do not read yet. */
-const unsupportedSections = ['udp'] as const;
-
-type DroppedSection = 'services' | 'middlewares' | 'serversTransports' | 'tcpServices' | 'tcpMiddlewares' | 'tcpServersTransports' | 'tlsOptions';
-const droppedSections: readonly DroppedSection[] = ['services', 'middlewares', 'serversTransports', 'tcpServices', 'tcpMiddlewares', 'tcpServersTransports', 'tlsOptions'];
+type DroppedSection = 'services' | 'middlewares' | 'serversTransports' | 'tcpServices' | 'tcpMiddlewares' | 'tcpServersTransports' | 'tlsOptions' | 'udpServices';
+const droppedSections: readonly DroppedSection[] = ['services', 'middlewares', 'serversTransports', 'tcpServices', 'tcpMiddlewares', 'tcpServersTransports', 'tlsOptions', 'udpServices'];
 
 export interface DecodedSnapshot {
   readonly config: DynamicConfig;
@@ -29,11 +26,6 @@ function locateError(error: ConfigError, locate: DecodedSnapshot['locate']): Con
 export function decodeSnapshot(snapshot: ProviderSnapshot): DecodedSnapshot {
   const { config, errors } = decodeDynamicConfig(snapshot.config);
   const all = [...snapshot.errors, ...errors.map((error) => locateError(error, snapshot.locate))];
-  for (const section of unsupportedSections) {
-    if (config[section] !== undefined && config[section] !== null) {
-      all.push(locateError(new ConfigError(section, `${section.toUpperCase()} configuration is not supported yet; ignored`), snapshot.locate));
-    }
-  }
   return { config, errors: all, locate: snapshot.locate, dropped: droppedNames(snapshot.config, config), droppedRouters: droppedRouters(snapshot.config, config, all) };
 }
 
@@ -56,7 +48,7 @@ function sectionOf(value: unknown, key: string): Record<string, unknown> {
 
 /** Names a provider declared that decoding left out, so references to them read "invalid", not "missing". */
 function droppedNames(raw: unknown, decoded: DynamicConfig): DecodedSnapshot['dropped'] {
-  const missing = (top: 'http' | 'tcp' | 'tls', section: string, decodedSection: Record<string, unknown> | undefined): string[] =>
+  const missing = (top: 'http' | 'tcp' | 'tls' | 'udp', section: string, decodedSection: Record<string, unknown> | undefined): string[] =>
     Object.keys(sectionOf(sectionOf(raw, top), section)).filter((name) => decodedSection?.[name] === undefined);
   return {
     services: missing('http', 'services', decoded.http?.services),
@@ -66,6 +58,7 @@ function droppedNames(raw: unknown, decoded: DynamicConfig): DecodedSnapshot['dr
     tcpMiddlewares: missing('tcp', 'middlewares', decoded.tcp?.middlewares),
     tcpServersTransports: missing('tcp', 'serversTransports', decoded.tcp?.serversTransports),
     tlsOptions: missing('tls', 'options', decoded.tls?.options),
+    udpServices: missing('udp', 'services', decoded.udp?.services),
   };
 }
 
@@ -74,6 +67,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const section = (): Map<string, MergedItem<never>> => new Map();
   const http = { routers: section(), services: section(), middlewares: section(), serversTransports: section() };
   const tcp = { routers: section(), services: section(), middlewares: section(), serversTransports: section() };
+  const udp = { routers: section(), services: section() };
   const tls = { certificates: [] as MergedCertificate[], options: section(), stores: section() };
   const errors: ConfigError[] = [];
   const invalid = Object.fromEntries(droppedSections.map((name) => [name, new Set<string>()])) as Record<DroppedSection, Set<string>>;
@@ -99,6 +93,9 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
         }
       }
     }
+    for (const key of ['routers', 'services'] as const) {
+      for (const [name, item] of Object.entries(config.udp?.[key] ?? {})) udp[key].set(`${name}@${provider}`, { provider, name, config: item as never });
+    }
     (config.tls?.certificates ?? []).forEach((certificate, index) => tls.certificates.push({ provider, index, config: certificate }));
     // TLS options and stores named `default` are global, as in Traefik; other names are qualified.
     for (const [name, options] of Object.entries(config.tls?.options ?? {})) {
@@ -123,6 +120,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const merged: MergedConfig = {
     http,
     tcp,
+    udp,
     tls,
     invalid,
     droppedRouters,

@@ -18,6 +18,7 @@ import type { TlsRuntime } from '../tls/tls-runtime.js';
 import { buildTcpRouting } from './build-tcp-runtime.js';
 import { buildTlsRuntime, tlsOptionsFault } from './build-tls-runtime.js';
 import { RuleError } from '../rules/rule-error.js';
+import { buildUdpRuntime, type UdpRuntime } from '../udp/build-udp-runtime.js';
 import { availableInternalServices, internalServices } from './internal-services.js';
 import { defaultTlsName, qualify, qualifyTlsOptions, type MergedConfig, type MergedItem } from './merged-config.js';
 import { buildRuntimeReport, emptyRuntimeReport, type AttributedError, type RuntimeReport, type ServerStatus } from './runtime-report.js';
@@ -46,6 +47,8 @@ export interface Runtime {
   readonly usedState: ReadonlySet<string>;
   /** Every declared item with its status, faults and relations, as the API shows them. */
   readonly report: RuntimeReport;
+  /** The route of each UDP entryPoint. */
+  readonly udp: UdpRuntime;
 }
 
 export interface BuildDependencies {
@@ -149,6 +152,8 @@ class RuntimeBuilder {
       const tcpNames = tcp.enabled.get(entryPoint) ?? [];
       enabledRouters.set(entryPoint, [...new Set([...routes, ...secureRoutes].map((route) => route.name)), ...tcpNames].sort());
     }
+    const udp = buildUdpRuntime(this.#config, this.#settings.entryPoints);
+    for (const [entryPoint, route] of udp.routes) enabledRouters.set(entryPoint, [route.routerName]);
     this.#runtimeReport = buildRuntimeReport(this.#config, {
       errors: this.#attributed,
       using: this.#using,
@@ -157,7 +162,8 @@ class RuntimeBuilder {
       internalServices: availableInternalServices(this.#settings),
       serverStatus: this.#serverStatus,
     });
-    return { routers, httpsRouters, connections, tls: this.#tls, errors: this.#errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
+    const errors = [...this.#errors, ...udp.errors];
+    return { routers, httpsRouters, connections, tls: this.#tls, udp, errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };
   }
 
   /**

@@ -6,6 +6,7 @@ import type {
 } from '../config/dynamic/http-schema.js';
 import type { TcpMiddlewareConfig, TcpRouterConfig, TcpServersTransportConfig, TcpServiceConfig } from '../config/dynamic/tcp-schema.js';
 import type { TlsCertificateConfig, TlsOptionsConfig, TlsStoreConfig } from '../config/dynamic/tls-schema.js';
+import type { UdpRouterConfig, UdpServiceConfig } from '../config/dynamic/udp-schema.js';
 
 /** One named item of the merged configuration, with the provider that declared it. */
 export interface MergedItem<T> {
@@ -36,6 +37,10 @@ export interface MergedConfig {
     readonly middlewares: MergedSection<HttpMiddlewareConfig>;
     readonly serversTransports: MergedSection<ServersTransportConfig>;
   };
+  readonly udp: {
+    readonly routers: MergedSection<UdpRouterConfig>;
+    readonly services: MergedSection<UdpServiceConfig>;
+  };
   readonly tcp: {
     readonly routers: MergedSection<TcpRouterConfig>;
     readonly services: MergedSection<TcpServiceConfig>;
@@ -58,6 +63,7 @@ export interface MergedConfig {
     readonly tcpMiddlewares: ReadonlySet<string>;
     readonly tcpServersTransports: ReadonlySet<string>;
     readonly tlsOptions: ReadonlySet<string>;
+    readonly udpServices: ReadonlySet<string>;
   };
   /** Routers a provider declared but decoding left out, by qualified name, with their faults (for the API). */
   readonly droppedRouters?: ReadonlyMap<string, readonly string[]>;
@@ -89,6 +95,10 @@ export interface SerializedMergedConfig {
     readonly middlewares: Entries<TcpMiddlewareConfig>;
     readonly serversTransports: Entries<TcpServersTransportConfig>;
   };
+  readonly udp: {
+    readonly routers: Entries<UdpRouterConfig>;
+    readonly services: Entries<UdpServiceConfig>;
+  };
   readonly tls: {
     readonly certificates: readonly MergedCertificate[];
     readonly options: Entries<TlsOptionsConfig>;
@@ -100,7 +110,7 @@ export interface SerializedMergedConfig {
 
 /** Turns a merged configuration into plain data (source locations stay behind: workers do not report faults). */
 export function serializeMergedConfig(merged: MergedConfig): SerializedMergedConfig {
-  const { http, tcp, tls, invalid } = merged;
+  const { http, tcp, udp, tls, invalid } = merged;
   return {
     routers: [...http.routers],
     services: [...http.services],
@@ -108,6 +118,7 @@ export function serializeMergedConfig(merged: MergedConfig): SerializedMergedCon
     serversTransports: [...http.serversTransports],
     tcp: { routers: [...tcp.routers], services: [...tcp.services], middlewares: [...tcp.middlewares], serversTransports: [...tcp.serversTransports] },
     tls: { certificates: [...tls.certificates], options: [...tls.options], stores: [...tls.stores] },
+    udp: { routers: [...udp.routers], services: [...udp.services] },
     invalid: {
       services: [...invalid.services],
       middlewares: [...invalid.middlewares],
@@ -116,6 +127,7 @@ export function serializeMergedConfig(merged: MergedConfig): SerializedMergedCon
       tcpMiddlewares: [...invalid.tcpMiddlewares],
       tcpServersTransports: [...invalid.tcpServersTransports],
       tlsOptions: [...invalid.tlsOptions],
+      udpServices: [...invalid.udpServices],
     },
     droppedRouters: [...(merged.droppedRouters ?? [])],
   };
@@ -136,6 +148,7 @@ export function deserializeMergedConfig(data: SerializedMergedConfig): MergedCon
       serversTransports: new Map(data.tcp.serversTransports),
     },
     tls: { certificates: data.tls.certificates, options: new Map(data.tls.options), stores: new Map(data.tls.stores) },
+    udp: { routers: new Map(data.udp.routers), services: new Map(data.udp.services) },
     invalid: {
       services: new Set(data.invalid.services),
       middlewares: new Set(data.invalid.middlewares),
@@ -144,6 +157,7 @@ export function deserializeMergedConfig(data: SerializedMergedConfig): MergedCon
       tcpMiddlewares: new Set(data.invalid.tcpMiddlewares),
       tcpServersTransports: new Set(data.invalid.tcpServersTransports),
       tlsOptions: new Set(data.invalid.tlsOptions),
+      udpServices: new Set(data.invalid.udpServices),
     },
     droppedRouters: new Map(data.droppedRouters ?? []),
     locate: () => undefined,

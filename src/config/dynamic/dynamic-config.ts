@@ -3,12 +3,13 @@ import { anything, decode, object, type Infer } from '../schema.js';
 import { httpSchema } from './http-schema.js';
 import { tcpSchema } from './tcp-schema.js';
 import { tlsSchema } from './tls-schema.js';
+import { udpSchema } from './udp-schema.js';
 
 /** The dynamic configuration as one provider writes it: `http`, `tcp`, `udp`, `tls`. */
 export const dynamicConfigSchema = object({
   http: httpSchema,
   tcp: tcpSchema,
-  udp: anything(),
+  udp: udpSchema,
   tls: tlsSchema,
 }, { keepValidFields: true });
 

@@ -28,7 +28,8 @@ export function parseEntryPointAddress(address: string, path: string): EntryPoin
   return { host, port, protocol };
 }
 
-function splitHostPort(hostPort: string, address: string, path: string): { host: string; port: number } {
+/** Splits `host:port` as Go's `net.SplitHostPort` does (brackets for IPv6); throws ConfigError at `path`. */
+export function splitHostPort(hostPort: string, address: string, path: string): { host: string; port: number } {
   let host: string;
   let port: string;
   if (hostPort.startsWith('[')) {

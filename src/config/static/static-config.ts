@@ -165,8 +165,22 @@ const http3 = section({
   advertisedPort: number({ integer: true, min: 0, max: 65535 }),
 });
 
+/** A duration that must be more than zero (Traefik refuses to start a UDP entryPoint otherwise). */
+function positiveDuration(): Schema<number> {
+  const inner = duration();
+  return {
+    describe: inner.describe,
+    decode(value, path, context) {
+      const decoded = inner.decode(value, path, context);
+      if (decoded === undefined || decoded > 0) return decoded;
+      context.errors.push(new ConfigError(path, `must be greater than zero, got ${quote(value)}`));
+      return undefined;
+    },
+  };
+}
+
 const udp = struct({
-  timeout: withDefault(duration(), 3000),
+  timeout: withDefault(positiveDuration(), 3000),
 });
 
 const observability = struct({

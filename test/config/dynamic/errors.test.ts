@@ -12,7 +12,7 @@ const cases = readdirSync(fixtures).filter((name) => name.endsWith('.yml')).sort
 
 async function errorsFor(file: string): Promise<string> {
   const loaded = loadStaticConfig({
-    argv: ['--entryPoints.web.address=:80', '--entryPoints.websecure.address=:443', `--providers.file.filename=${fixtures}${file}`],
+    argv: ['--entryPoints.web.address=:80', '--entryPoints.websecure.address=:443', '--entryPoints.udpep.address=:5353/udp', `--providers.file.filename=${fixtures}${file}`],
     env: {},
     cwd: fixtures,
     systemDirs: [],
