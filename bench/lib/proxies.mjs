@@ -242,18 +242,9 @@ const nodeNetPipe = {
   modes: { tcp: (ctx) => nodeScript('tcp-pipe.mjs', ctx, false) },
 };
 
-/**
- * Junction modes. "https" and "tcp" are written in Traefik's configuration format already; they run only
- * when the feature is listed in BENCH_JUNCTION_FEATURES (or in `junctionFeatures` below), since Junction
- * does not serve TLS or TCP yet.
- */
-const junctionFeatures = new Set([/* 'https', 'tcp' — add when Junction supports them */]);
-
+/** Junction modes, each written in Traefik's configuration format (lib/junction-config.mjs). */
 function junctionProxy({ id, label, workers, processes }) {
   const launcher = (variant) => (ctx) => {
-    if ((variant === 'https' || variant === 'tcp') && !junctionFeatures.has(variant) && !ctx.settings.junctionFeatures.has(variant)) {
-      return unsupported('not supported yet');
-    }
     const dynamicFile = `${ctx.dir}/dynamic.yml`;
     const { dynamic, request } = junctionDynamic(variant, ctx);
     return {

@@ -1,6 +1,5 @@
 // What is measured. A scenario runs each of its subjects (a proxy in one of its modes) at each of its
-// connection counts. To add Junction to a scenario it is not in, list it here; to run Junction's HTTPS and
-// TCP modes, see `junctionFeatures` in proxies.mjs.
+// connection counts. To add Junction to a scenario it is not in, list it here.
 
 const everyHttpProxy = ['nginx', 'haproxy', 'caddy', 'node-http-proxy', 'fastify-http-proxy', 'junction', 'junction-1w'];
 

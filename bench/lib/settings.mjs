@@ -35,8 +35,6 @@ export function readSettings(env = process.env) {
     proxies: env.BENCH_PROXIES ? env.BENCH_PROXIES.split(',').map((id) => id.trim()) : undefined,
     /** Soak mode: Junction --workers=2 at c=200 for this long, RSS of each worker at start and end. */
     soak: env.BENCH_SOAK ? parseSeconds(env.BENCH_SOAK, 'BENCH_SOAK') : undefined,
-    /** Junction features the harness may benchmark; add "https" and "tcp" when Junction has them. */
-    junctionFeatures: new Set((env.BENCH_JUNCTION_FEATURES ?? '').split(',').map((f) => f.trim()).filter(Boolean)),
     /** The Junction to measure: a directory with dist/src (built) and package.json; the repository by default. */
     junctionDir: env.BENCH_JUNCTION_DIR,
     /** Where the Markdown report goes. */

@@ -146,7 +146,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     if ((options.provider ?? scenarioProvider) === 'kubernetescrd') {
       if (options.static !== undefined || options.dynamic !== undefined) throw new Error(`scenario ${name}: a static or dynamic variant has no Kubernetes form`);
       cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
-      cluster.apply(await clusterObjects(files.crd, backends, scenarioGroup));
+      cluster.apply(await clusterObjects(files.crd, backends, scenarioGroup, options.values));
     }
     junction = await startJunction(undefined, {
       static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions),

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { selfSignedCertificate } from '../certificates.js';
 import type { Upstream } from '../upstream.js';
@@ -42,11 +43,16 @@ export function kubernetesStatic(staticText: string, server: KubernetesApiServer
 }
 
 /** Fills `{{CERT_B64_<name>}}` and `{{KEY_B64_<name>}}` with a fresh self-signed certificate per name. */
-async function renderCertificates(text: string): Promise<string> {
+async function renderCertificates(text: string, values: Readonly<Record<string, string | number>>): Promise<string> {
   const names = [...new Set([...text.matchAll(/\{\{(?:CERT|KEY)_B64_([A-Za-z0-9_-]+)\}\}/g)].map((match) => match[1]!))];
   let rendered = text;
   for (const name of names) {
-    const certificate = await selfSignedCertificate({ commonName: name, dnsNames: [name] });
+    // The scenario's own certificate files when the test made them (as for file mode), else a self-signed one.
+    const certFile = values[`CERT_${name}`];
+    const keyFile = values[`KEY_${name}`];
+    const certificate = typeof certFile === 'string' && typeof keyFile === 'string'
+      ? { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') }
+      : await selfSignedCertificate({ commonName: name, dnsNames: [name] });
     rendered = rendered.replaceAll(`{{CERT_B64_${name}}}`, Buffer.from(certificate.cert).toString('base64'));
     rendered = rendered.replaceAll(`{{KEY_B64_${name}}}`, Buffer.from(certificate.key).toString('base64'));
   }
@@ -96,8 +102,13 @@ export function endpointSliceFor(service: KubeObject, backend: Upstream): KubeOb
  * the chosen group, and an EndpointSlice for each Service played by a local backend of the same name.
  * A backend the manifests declare no Service for gets one, `default/<name>` on port 80.
  */
-export async function clusterObjects(crdText: string, backends: ReadonlyMap<string, Upstream>, group: TraefikGroupChoice): Promise<KubeObject[]> {
-  const rendered = localServiceUrls(await renderCertificates(crdText), backends);
+export async function clusterObjects(
+  crdText: string,
+  backends: ReadonlyMap<string, Upstream>,
+  group: TraefikGroupChoice,
+  values: Readonly<Record<string, string | number>> = {},
+): Promise<KubeObject[]> {
+  const rendered = localServiceUrls(await renderCertificates(crdText, values), backends);
   const objects = inGroup(parseManifests(rendered), group);
   const services = objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Service');
   // Some seeds route to a Service they deployed earlier (whoami): a backend without one gets it in `default`.
