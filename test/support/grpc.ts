@@ -27,6 +27,8 @@ export interface GrpcServer {
   readonly calls: ReceivedCall[];
   /** Delay before each unary answer (the mesh scenario's slow handler). */
   delayMs: number;
+  /** Stops the server (done at the end of the test when started with a test context). */
+  close(): Promise<void>;
 }
 
 /**
@@ -42,7 +44,8 @@ export async function startGrpcServer(
   const name = options.name ?? 'grpc';
   const server = new grpc.Server();
   const calls: ReceivedCall[] = [];
-  const state: GrpcServer = { port: 0, calls, delayMs: options.delayMs ?? 0 };
+  const close = (): Promise<void> => new Promise<void>((resolve) => server.tryShutdown(() => resolve())).then(() => server.forceShutdown());
+  const state: GrpcServer = { port: 0, calls, delayMs: options.delayMs ?? 0, close };
   const trailers = (metadata: grpc.Metadata): grpc.Metadata => {
     const trailing = new grpc.Metadata();
     trailing.set('x-trailer-echo', String(metadata.get('x-client-tag')[0] ?? ''));
@@ -93,7 +96,7 @@ export async function startGrpcServer(
       : grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }]);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (error, bound) => (error === null ? resolve(bound) : reject(error))));
   (state as { port: number }).port = port;
-  t?.after(() => new Promise<void>((resolve) => server.tryShutdown(() => resolve())).then(() => server.forceShutdown()));
+  t?.after(close);
   return state;
 }
 
@@ -107,6 +110,14 @@ export interface CallResult<T> {
 /** A health client that dials `address` in cleartext (h2c) and sends `authority` as `:authority`. */
 export function healthClient(address: string, authority: string): grpc.Client & Record<string, (...args: never[]) => unknown> {
   return new Health(address, grpc.credentials.createInsecure(), { 'grpc.default_authority': authority }) as never;
+}
+
+/** A health client over TLS that trusts `ca`, sends `servername` as SNI and `authority` as `:authority`. */
+export function tlsHealthClient(address: string, options: { ca: string; servername: string; authority: string }): grpc.Client & Record<string, (...args: never[]) => unknown> {
+  return new Health(address, grpc.credentials.createSsl(Buffer.from(options.ca)), {
+    'grpc.ssl_target_name_override': options.servername,
+    'grpc.default_authority': options.authority,
+  }) as never;
 }
 
 /** Calls `Check` with a client tag in the metadata; resolves with the answer or the error, and the metadata seen. */

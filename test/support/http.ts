@@ -21,10 +21,13 @@ export function get(url: string, options: { method?: string; headers?: Record<st
   });
 }
 
-/** Writes raw bytes to a port and returns everything read until the server closes or `idleMs` pass quietly. */
-export function rawRequest(port: number, bytes: string | Buffer, options: { idleMs?: number } = {}): Promise<string> {
+/**
+ * Writes raw bytes to a port (and half-closes when `end` is set), then returns everything read until the
+ * server closes or `idleMs` pass quietly.
+ */
+export function rawRequest(port: number, bytes: string | Buffer | undefined, options: { idleMs?: number; end?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     let received = '';
     let timer: NodeJS.Timeout | undefined;
     const finish = (): void => {
@@ -37,7 +40,8 @@ export function rawRequest(port: number, bytes: string | Buffer, options: { idle
       timer = setTimeout(finish, options.idleMs ?? 1000);
     };
     socket.on('connect', () => {
-      socket.write(bytes);
+      if (bytes !== undefined) socket.write(bytes);
+      if (options.end === true) socket.end();
       arm();
     });
     socket.on('data', (chunk: Buffer) => {
@@ -45,6 +49,7 @@ export function rawRequest(port: number, bytes: string | Buffer, options: { idle
       arm();
     });
     socket.on('end', finish);
+    socket.on('close', finish);
     socket.on('error', (error) => (received === '' ? reject(error) : finish()));
   });
 }

@@ -2,6 +2,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import type { TestContext } from 'node:test';
 import { connect as connectTls, createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import type { Certificate } from './certificates.js';
+import { rawRequest } from './http.js';
 
 export interface TcpPeer {
   readonly port: number;
@@ -59,32 +60,7 @@ export async function startTlsEcho(t: TestContext, certificate: Certificate, nam
 
 /** Sends `data` on a plain connection, half-closes when `end` is set, and resolves with everything read until the server closes. */
 export function tcpExchange(port: number, data: string | Buffer | undefined, options: { end?: boolean; idleMs?: number } = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
-    let received = '';
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(received);
-    };
-    const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(finish, options.idleMs ?? 3000);
-    };
-    socket.on('connect', () => {
-      if (data !== undefined) socket.write(data);
-      if (options.end === true) socket.end();
-      arm();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      arm();
-    });
-    socket.on('end', finish);
-    socket.on('close', finish);
-    socket.on('error', (error) => (received === '' ? reject(error) : finish()));
-  });
+  return rawRequest(port, data, { idleMs: options.idleMs ?? 3000, ...(options.end === undefined ? {} : { end: options.end }) });
 }
 
 /** Like tcpExchange over TLS; resolves with what was read and the certificate's common name. */
