@@ -1,69 +1,16 @@
 import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
-import { ClientClosedError, InternalError, type DataPathError } from '../../errors.js';
+import { InternalError } from '../../errors.js';
 import { Exchange, type Handler } from '../../exchange.js';
 import { ResponseWriterWrapper, type ResponseHeaders, type ResponseWriter } from '../../response-writer.js';
 import type { MiddlewareFactory } from '../middleware.js';
 import { errorPageHeaders, errorPageRequest, errorPageTarget } from './error-page-request.js';
 import type { ErrorsConfig } from './errors-schema.js';
+import { StatusCatcher, catchableStatuses } from './status-catcher.js';
 import { containsStatus, parseStatusRanges, type StatusRanges } from './status-ranges.js';
 
 function ranges(entries: readonly string[]): StatusRanges {
   return entries.flatMap((entry) => parseStatusRanges(entry) as StatusRanges);
-}
-
-/**
- * Watches the status on its way out: a status in the ranges (or a failure whose status is) is kept from the
- * client, the rest of that response is dropped, and `onCaught` serves the error page instead.
- */
-class StatusCatcher extends ResponseWriterWrapper {
-  readonly #statuses: StatusRanges;
-  readonly #onCaught: (status: number, writer: ResponseWriter) => void;
-  #isCaught = false;
-
-  constructor(inner: ResponseWriter, statuses: StatusRanges, onCaught: (status: number, writer: ResponseWriter) => void) {
-    super(inner);
-    this.#statuses = statuses;
-    this.#onCaught = onCaught;
-  }
-
-  #catches(status: number): boolean {
-    // Informational answers pass, as through Traefik's code catcher.
-    return status >= 200 && containsStatus(this.#statuses, status);
-  }
-
-  #catch(status: number): void {
-    this.#isCaught = true;
-    this.#onCaught(status, this.inner);
-  }
-
-  override writeHead(status: number, headers: ResponseHeaders): void {
-    if (this.#isCaught) return;
-    if (this.#catches(status)) return this.#catch(status);
-    this.inner.writeHead(status, headers);
-  }
-
-  override write(chunk: Buffer): boolean {
-    return this.#isCaught ? true : this.inner.write(chunk);
-  }
-
-  override end(): void {
-    if (!this.#isCaught) this.inner.end();
-  }
-
-  override fail(error: DataPathError): boolean {
-    // Once the error page is under way, the failure of the response it replaces no longer matters.
-    if (this.#isCaught) return true;
-    if (!(error instanceof ClientClosedError) && !this.inner.isHeadSent && this.#catches(error.status)) {
-      this.#catch(error.status);
-      return true;
-    }
-    return this.inner.fail(error);
-  }
-
-  override get isHeadSent(): boolean {
-    return this.#isCaught || this.inner.isHeadSent;
-  }
 }
 
 /** Sends the error page with the caught (or rewritten) status, whatever status the page came with. */
@@ -98,6 +45,7 @@ function writePlainError(writer: ResponseWriter, status: number, isHead: boolean
  */
 export const errors: MiddlewareFactory<ErrorsConfig> = (config, context) => {
   const statuses = ranges(config.status ?? []);
+  const catches = catchableStatuses(statuses);
   const rewrites = Object.entries(config.statusRewrites ?? {}).map(([from, to]) => ({ from: ranges([from]), to }));
   const service: Handler = context.service(config.service);
   const query = config.query ?? '';
@@ -136,7 +84,7 @@ export const errors: MiddlewareFactory<ErrorsConfig> = (config, context) => {
 
   return (next) =>
     function errors(exchange) {
-      exchange.writer = new StatusCatcher(exchange.writer, statuses, (status, writer) => serveErrorPage(exchange, status, writer));
+      exchange.writer = new StatusCatcher(exchange.writer, catches, (status, writer) => serveErrorPage(exchange, status, writer));
       next(exchange);
     };
 };

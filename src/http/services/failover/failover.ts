@@ -7,7 +7,8 @@ import { hasRequestBody } from '../../proxy/forward.js';
 import type { ResponseWriter } from '../../response-writer.js';
 import { collectBody } from '../mirroring/request-body.js';
 import { childAvailability, type Availability, type ServiceFactory, type ServiceNode } from '../service.js';
-import { FallbackCatcher, replayExchange } from './status-fallback.js';
+import { StatusCatcher, catchableStatuses } from '../../middlewares/errors/status-catcher.js';
+import { replayExchange } from './status-fallback.js';
 
 /** Traefik answers with http.Error when neither service is up. */
 const unavailableBody = 'Service Unavailable\n';
@@ -30,6 +31,8 @@ export const failover: ServiceFactory<FailoverConfig> = (config, context) => {
   const main = reference(config.service, 'service', context);
   const fallback = reference(config.fallback, 'fallback', context);
   const statuses = statusRanges(config.errors?.status ?? []);
+  // Informational answers other than 101 pass to the client, as in Traefik's failover.
+  const catches = catchableStatuses(statuses, { includeSwitchingProtocols: true });
   const mainAvailability: Availability | undefined =
     statuses.length > 0 && main.availability === undefined ? undefined : childAvailability(main, config.service, 'service');
   const fallbackAvailability = config.healthCheck === undefined ? undefined : childAvailability(fallback, config.fallback, 'fallback');
@@ -47,7 +50,7 @@ export const failover: ServiceFactory<FailoverConfig> = (config, context) => {
   function withStatusFallback(exchange: Exchange, body: Buffer | undefined): void {
     const { path, rawQuery } = exchange;
     if (body !== undefined) exchange.requestBody = body;
-    exchange.writer = new FallbackCatcher(exchange.writer, statuses, (writer) => {
+    exchange.writer = new StatusCatcher(exchange.writer, catches, (_status, writer) => {
       const replay = replayExchange(exchange, path, rawQuery, body, writer);
       if (isFallbackUp()) fallbackHandler(replay);
       else writeUnavailable(writer, exchange.request.method === 'HEAD');
