@@ -3,7 +3,7 @@ import { makeId, routeKey } from './naming.js';
 import { listTraefik } from './resources.js';
 import { ingressClassOf, namespaceOr, resolveReference, servesClass } from './references.js';
 import { serversTransportKey, type ObjectReference } from './load-balancer.js';
-import type { RouteTls } from './ingress-routes.js';
+import { routerTls, type RouteTls } from './ingress-routes.js';
 import { addSecretCertificate } from './tls.js';
 import { defined, failure, success, type Outcome, type TranslationContext } from './translation-context.js';
 
@@ -129,17 +129,10 @@ export function translateIngressRoutesTcp(context: TranslationContext): void {
         (where, reason) => context.fault(object, where, reason),
         `${field}.services`,
       );
-      let tls: Record<string, unknown> | undefined;
-      if (spec.tls !== undefined) {
-        tls = defined({ passthrough: spec.tls.passthrough === true ? true : undefined, certResolver: spec.tls.certResolver, domains: spec.tls.domains });
-        if (spec.tls.options?.name !== undefined && spec.tls.options.name !== '') {
-          const options = resolveReference(context.options, namespace, spec.tls.options.namespace, spec.tls.options.name);
-          if (!options.ok) {
-            context.fault(object, 'spec.tls.options', `TLSOption ${options.reason}`);
-            continue;
-          }
-          tls['options'] = options.name;
-        }
+      const tls = routerTls(context, namespace, spec.tls, 'tcp');
+      if (!tls.ok) {
+        context.fault(object, tls.field, tls.reason);
+        continue;
       }
       Object.assign(context.config.tcp.services, generated);
       context.config.tcp.routers[serviceName] = defined({
@@ -149,7 +142,7 @@ export function translateIngressRoutesTcp(context: TranslationContext): void {
         priority: route.priority === undefined || route.priority === 0 ? undefined : route.priority,
         ruleSyntax: route.syntax === undefined || route.syntax === '' ? undefined : route.syntax,
         service: serviceName,
-        tls,
+        tls: tls.value,
       });
     }
   }

@@ -5,7 +5,7 @@ import { ingressClassOf, resolveReference, servesClass } from './references.js';
 import { middlewareNames, nameAndService, type LoadBalancerSpec, type ObjectReference } from './load-balancer.js';
 import { weightedService } from './traefik-services.js';
 import { addSecretCertificate } from './tls.js';
-import { defined, type TranslationContext } from './translation-context.js';
+import { defined, failure, success, type Outcome, type TranslationContext } from './translation-context.js';
 
 /** The TLS section shared by IngressRoute and IngressRouteTCP. */
 export interface RouteTls {
@@ -15,6 +15,22 @@ export interface RouteTls {
   readonly certResolver?: string;
   readonly domains?: ReadonlyArray<Record<string, unknown>>;
   readonly passthrough?: boolean;
+}
+
+/**
+ * A router's `tls` from a route's TLS section, with its TLSOption reference resolved: undefined without a
+ * TLS section, a failure when the reference is refused. `passthrough` is carried only for TCP routers.
+ */
+export function routerTls(context: TranslationContext, namespace: string, tls: RouteTls | undefined, kind: 'http' | 'tcp'): Outcome<Record<string, unknown> | undefined> {
+  if (tls === undefined) return success(undefined);
+  const passthrough = kind === 'tcp' && tls.passthrough === true ? true : undefined;
+  const router = defined({ passthrough, certResolver: tls.certResolver, domains: tls.domains });
+  if (tls.options?.name !== undefined && tls.options.name !== '') {
+    const options = resolveReference(context.options, namespace, tls.options.namespace, tls.options.name);
+    if (!options.ok) return failure('spec.tls.options', `TLSOption ${options.reason}`);
+    router['options'] = options.name;
+  }
+  return success(router);
 }
 
 interface IngressRouteSpec {
@@ -115,17 +131,10 @@ export function translateIngressRoutes(context: TranslationContext): void {
           service = named.value.name;
         }
       }
-      let tls: Record<string, unknown> | undefined;
-      if (spec.tls !== undefined) {
-        tls = defined({ certResolver: spec.tls.certResolver, domains: spec.tls.domains });
-        if (spec.tls.options?.name !== undefined && spec.tls.options.name !== '') {
-          const options = resolveReference(context.options, namespace, spec.tls.options.namespace, spec.tls.options.name);
-          if (!options.ok) {
-            context.fault(object, 'spec.tls.options', `TLSOption ${options.reason}`);
-            continue;
-          }
-          tls['options'] = options.name;
-        }
+      const tls = routerTls(context, namespace, spec.tls, 'http');
+      if (!tls.ok) {
+        context.fault(object, tls.field, tls.reason);
+        continue;
       }
       Object.assign(context.config.http.services, generated);
       context.config.http.routers[name] = defined({
@@ -136,7 +145,7 @@ export function translateIngressRoutes(context: TranslationContext): void {
         rule: route.match,
         service,
         observability: route.observability,
-        tls,
+        tls: tls.value,
       });
     }
   }
