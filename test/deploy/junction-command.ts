@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import type { TestContext } from 'node:test';
-import { junctionBin } from '../support/junction.js';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/until.js';
 
@@ -36,11 +35,13 @@ export interface StartCommandOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly ports: Readonly<Record<string, number>>;
+  /** Runs the process as this user (the test runner must be root to switch). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
-/** Starts the built `junction` with `args` and waits for its first configuration; killed after the test. */
-export async function startJunctionCommand(t: TestContext, args: readonly string[], options: StartCommandOptions): Promise<JunctionCommand> {
-  const child = spawn(process.execPath, [junctionBin, ...args], { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts the `junction` script `bin` with `args` and waits for its first configuration; killed after the test. */
+export async function startJunctionCommand(t: TestContext, bin: string, args: readonly string[], options: StartCommandOptions): Promise<JunctionCommand> {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], ...options.user });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
