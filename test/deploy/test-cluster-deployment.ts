@@ -27,6 +27,8 @@ export interface DeployOptions {
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly user?: { readonly uid: number; readonly gid: number };
+  /** Junction's arguments (default: those of deploy/junction.yaml's Deployment). */
+  readonly args?: readonly string[];
 }
 
 /**
@@ -48,7 +50,7 @@ export async function deployInTestCluster(t: TestContext, options: DeployOptions
   cluster.apply(endpointSliceFor(findObject(examples, 'Service', 'whoami'), whoami));
 
   const container = podTemplateOf(findObject(deployment, 'Deployment', 'junction')).containers[0]!;
-  const { args, ports } = await onFreePorts(container.args ?? []);
+  const { args, ports } = await onFreePorts(options.args ?? container.args ?? []);
   const directory = await mkdtemp(join(tmpdir(), 'junction-deploy-'));
   t.after(() => rm(directory, { recursive: true, force: true }));
   const junction = await startJunctionCommand(t, options.bin ?? junctionBin, [
