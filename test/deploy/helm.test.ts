@@ -113,6 +113,15 @@ describe('deploy/helm/junction', { skip }, () => {
     assert.match(await junctionCheck(args), /configuration is valid/);
   });
 
+  it('reads both shapes of Traefik\'s chart for exposing a port and typing the Service', async () => {
+    const objects = await render('junction', 'junction', '--set=ports.metrics.expose=true', '--set=ports.websecure.expose.default=false', '--set=service.spec.type=NodePort', '--set=service.spec.externalTrafficPolicy=Local');
+    const service = findObject(objects, 'Service', 'junction')['spec'] as { type: string; externalTrafficPolicy: string; ports: Array<{ name: string }> };
+
+    assert.equal(service.type, 'NodePort');
+    assert.equal(service.externalTrafficPolicy, 'Local');
+    assert.deepEqual(service.ports.map((port) => port.name), ['metrics', 'web']);
+  });
+
   it('adds NET_BIND_SERVICE only when an entry point listens below 1024', async () => {
     const low = containerOf(await render('junction', 'junction', '--set=ports.web.port=80'));
     assert.deepEqual(low.securityContext?.capabilities, { drop: ['ALL'], add: ['NET_BIND_SERVICE'] });

@@ -104,25 +104,28 @@ describe('deploy/: the manifests', () => {
 });
 
 describe('deploy/junction.yaml and deploy/examples on the test API server', () => {
-  it('serve the example IngressRoute and Ingress with the Deployment\'s arguments, and publish the Service address', async (t) => {
-    const { cluster, junction, whoami } = await deployInTestCluster(t);
+  it('serve the example IngressRoute and its Middleware with the Deployment\'s arguments, and /ping', async (t) => {
+    const { junction, whoami } = await deployInTestCluster(t);
     const web = `http://127.0.0.1:${junction.ports['web']}`;
 
-    const viaRoute = await until(async () => {
-      const response = await get(`${web}/`, { headers: { host: 'whoami.example.com' } });
-      return response.status === 200 ? response : undefined;
+    const response = await until(async () => {
+      const answer = await get(`${web}/`, { headers: { host: 'whoami.example.com' } });
+      return answer.status === 200 ? answer : undefined;
     }, { timeoutMs: 30_000, message: 'the IngressRoute whoami to serve' });
-    assert.match(viaRoute.body, /^Hostname: whoami/);
+    assert.match(response.body, /^Hostname: whoami/);
     assert.equal(whoami.lastRequest.headers['x-served-by'], 'junction');
-
-    const viaIngress = await until(async () => {
-      const response = await get(`${web}/anything`, { headers: { host: 'whoami-ingress.example.com' } });
-      return response.status === 200 ? response : undefined;
-    }, { timeoutMs: 30_000, message: 'the Ingress whoami to serve' });
-    assert.match(viaIngress.body, /^Hostname: whoami/);
-
     assert.equal((await get(`${web}/`, { headers: { host: 'unknown.example.com' } })).status, 404);
     assert.equal((await get(`http://127.0.0.1:${junction.ports['traefik']}/ping`)).status, 200);
+  });
+
+  it('serve the example Ingress of class traefik, and publish the Service\'s address in its status', async (t) => {
+    const { cluster, junction } = await deployInTestCluster(t);
+
+    const response = await until(async () => {
+      const answer = await get(`http://127.0.0.1:${junction.ports['web']}/anything`, { headers: { host: 'whoami-ingress.example.com' } });
+      return answer.status === 200 ? answer : undefined;
+    }, { timeoutMs: 30_000, message: 'the Ingress whoami to serve' });
+    assert.match(response.body, /^Hostname: whoami/);
 
     const status = await until(() => {
       const ingress = cluster.get('networking.k8s.io/v1', 'Ingress', 'default', 'whoami');
