@@ -183,11 +183,11 @@ const middlewareTCP = object({
   ipWhiteList: object({ sourceRange: strings }),
 });
 
-const weightedService = object({ ...loadBalancerProperties, percent: { type: 'number' } }, ['name']);
+const mirror = object({ ...loadBalancerProperties, percent: integer }, ['name']);
 
 const traefikService = object({
   weighted: object({ services: array(loadBalancer), sticky: stickyCookie }),
-  mirroring: object({ ...loadBalancerProperties, mirrors: array(weightedService), mirrorBody: boolean, maxBodySize: int64 }, ['name']),
+  mirroring: object({ ...loadBalancerProperties, mirrors: array(mirror), mirrorBody: boolean, maxBodySize: int64 }, ['name']),
   failover: object({ service: loadBalancer, fallback: loadBalancer, errors: object({ status: strings, maxRequestBodyBytes: int64 }) }, ['service', 'fallback']),
   highestRandomWeight: object({ services: array(loadBalancer) }),
 });
