@@ -84,6 +84,23 @@ describe('Dockerfile', () => {
     assert.deepEqual(values(runStage, 'VOLUME'), ['["/data"]']);
   });
 
+  it('gives the image every package the built code imports: production dependencies are enough', async () => {
+    const dependencies = Object.keys((JSON.parse(readFileSync(inRepository('package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies);
+    const imported = new Set<string>();
+    for (const file of await builtFiles(inRepository('dist/src'))) {
+      const text = readFileSync(file, 'utf8');
+      const statements = text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm);
+      for (const match of statements) {
+        const specifier = match[1] ?? match[2] ?? match[3]!;
+        if (specifier.startsWith('node:') || specifier.startsWith('.')) continue;
+        imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      }
+    }
+
+    assert.ok(imported.has('undici'));
+    assert.deepEqual([...imported].filter((name) => !dependencies.includes(name)), []);
+  });
+
   it('gives an image that serves from a read-only root: nothing written outside HOME and TMPDIR', async (t) => {
     // The image's layout (/app with package.json, dist/ and node_modules; cwd /) in a scratch folder, read-only.
     const root = await mkdtemp(join(tmpdir(), 'junction-image-'));
@@ -124,6 +141,12 @@ describe('Dockerfile', () => {
 
 function pod() {
   return podTemplateOf(findObject(readManifests('deploy/junction.yaml'), 'Deployment', 'junction'));
+}
+
+/** The compiled JavaScript files under a folder. */
+async function builtFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.js')).map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Sets the mode of a folder and everything in it, files without execute bits (symbolic links left alone). */
