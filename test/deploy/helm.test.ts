@@ -122,6 +122,14 @@ describe('deploy/helm/junction', { skip }, () => {
     assert.deepEqual(service.ports.map((port) => port.name), ['metrics', 'web']);
   });
 
+  it('refuses values of the wrong shape with their path, as values.schema.json describes them', async () => {
+    await assert.rejects(render('junction', 'junction', '--set=ports.web.port=80800', '--set=logs.general.level=LOUD'), (error: { stderr: string }) => {
+      assert.match(error.stderr, /- ports\.web\.port: Must be less than or equal to 65535/);
+      assert.match(error.stderr, /- logs\.general\.level: /);
+      return true;
+    });
+  });
+
   it('adds NET_BIND_SERVICE only when an entry point listens below 1024', async () => {
     const low = containerOf(await render('junction', 'junction', '--set=ports.web.port=80'));
     assert.deepEqual(low.securityContext?.capabilities, { drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
@@ -134,7 +142,7 @@ describe('deploy/helm/junction', { skip }, () => {
     assert.equal(objects.some((object) => object.kind === 'Deployment'), false);
 
     await assert.rejects(render('junction', 'junction', '--set=deployment.kind=StatefulSet'), (error: { stderr: string }) => {
-      assert.match(error.stderr, /deployment\.kind: expected Deployment or DaemonSet, got "StatefulSet"/);
+      assert.match(error.stderr, /deployment\.kind must be one of the following: "Deployment", "DaemonSet"/);
       return true;
     });
   });
