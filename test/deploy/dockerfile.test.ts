@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,8 +122,11 @@ describe('Dockerfile', () => {
     await chmod(root, 0o755);
     // As root, the test runs Junction as the image's user, so that the read-only modes hold as in a container.
     const [uid, gid] = values(runStage, 'USER')[0]!.split(':').map(Number) as [number, number];
-    const user = process.getuid?.() === 0 ? { uid, gid: gid ?? uid } : undefined;
+    const user = process.getuid?.() === 0 && canRead({ uid, gid: gid ?? uid }, [process.execPath, join(app, packageJson.bin['junction']!), join(app, 'node_modules', 'undici', 'package.json')])
+      ? { uid, gid: gid ?? uid }
+      : undefined;
     if (user !== undefined) await chown(writable, user.uid, user.gid);
+    else t.diagnostic(`running as uid ${process.getuid?.()}: the modes are not enforced, the listings below still are`);
     const before = await listing(root, [writable]);
 
     const { junction } = await deployInTestCluster(t, {
@@ -141,6 +145,12 @@ describe('Dockerfile', () => {
 
 function pod() {
   return podTemplateOf(findObject(readManifests('deploy/junction.yaml'), 'Deployment', 'junction'));
+}
+
+/** Whether `user` can read every one of `paths` (a repository in a private home folder cannot be). */
+function canRead(user: { uid: number; gid: number }, paths: readonly string[]): boolean {
+  const probe = spawnSync(process.execPath, ['-e', `for (const path of ${JSON.stringify(paths)}) require('node:fs').accessSync(path, require('node:fs').constants.R_OK)`], { ...user, stdio: 'ignore' });
+  return probe.status === 0;
 }
 
 /** The compiled JavaScript files under a folder. */
