@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
@@ -26,6 +27,12 @@ async function render(release: string, namespace: string, ...options: string[]):
 
 const kindsOf = (objects: readonly KubeObject[]): string[] => objects.map((object) => `${object.kind}/${object.metadata.name}`).sort();
 const containerOf = (objects: readonly KubeObject[], kind = 'Deployment') => podTemplateOf(objects.find((object) => object.kind === kind)!).containers[0]!;
+
+/** A flag as Traefik reads it: the name in lower case, a flag without a value meaning true. */
+function normalisedFlag(flag: string): [string, string] {
+  const [name, ...value] = flag.replace(/^--/, '').split('=');
+  return [name!.toLowerCase(), value.length === 0 ? 'true' : value.join('=')];
+}
 
 async function junctionCheck(args: readonly string[]): Promise<string> {
   const { stdout } = await run(process.execPath, [junctionBin, 'check', ...args]);
@@ -128,6 +135,24 @@ describe('deploy/helm/junction', { skip }, () => {
       assert.match(error.stderr, /- logs\.general\.level: /);
       return true;
     });
+  });
+
+  it('renders for the seed\'s values the flags Traefik\'s chart rendered, but for its deliberate defaults', async () => {
+    const traefikArgs = readFileSync(inRepository('test/deploy/fixtures/seed-002-traefik-args.txt'), 'utf8').split('\n').filter((line) => line.startsWith('--'));
+    const junctionArgs = new Map((containerOf(await render('traefik', 'kube-system', '-f', seedValues)).args ?? []).map(normalisedFlag));
+    // Junction's chart turns the version check and usage reports off, listens on 8080 for ping and the API as
+    // Traefik's current chart does (its 2.5 chart used 9000), and leaves access log fields at their defaults.
+    const deliberate: Record<string, string> = {
+      'global.checknewversion': 'false',
+      'global.sendanonymoususage': 'false',
+      'entrypoints.traefik.address': ':8080/tcp',
+      'accesslog.fields.defaultmode': '(default keep)',
+      'accesslog.fields.headers.defaultmode': '(default drop)',
+    };
+
+    const differences = traefikArgs.map(normalisedFlag).filter(([name, value]) => junctionArgs.get(name) !== value).map(([name]) => name);
+    assert.deepEqual(differences.sort(), Object.keys(deliberate).sort());
+    for (const [name, value] of Object.entries(deliberate)) if (!value.startsWith('(')) assert.equal(junctionArgs.get(name), value);
   });
 
   it('adds NET_BIND_SERVICE only when an entry point listens below 1024', async () => {
