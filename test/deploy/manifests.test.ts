@@ -20,7 +20,7 @@ const knownKinds = new Set([
   'apiextensions.k8s.io/v1/CustomResourceDefinition',
 ]);
 
-const manifestFiles = [...yamlFilesIn('deploy'), ...yamlFilesIn('deploy/examples'), ...yamlFilesIn('deploy/crds')];
+const manifestFiles = [...yamlFilesIn('deploy'), ...yamlFilesIn('deploy/examples'), ...yamlFilesIn('deploy/crds')].filter((file) => file !== 'deploy/kustomization.yaml');
 const deployment = readManifests('deploy/junction.yaml');
 const pod = podTemplateOf(findObject(deployment, 'Deployment', 'junction'));
 const container = pod.containers[0]!;
@@ -41,6 +41,14 @@ describe('deploy/: the manifests', () => {
         assert.match(object.metadata.name, /^[a-z0-9.-]+$/, file);
       }
     }
+  });
+
+  it('are all applied by deploy/kustomization.yaml, but for the examples and the ACME store\'s opt-in RBAC', () => {
+    const kustomization = readManifests('deploy/kustomization.yaml')[0]!;
+    const resources = (kustomization['resources'] as string[]).map((resource) => `deploy/${resource}`);
+
+    assert.equal(kustomization.kind, 'Kustomization');
+    assert.deepEqual(resources.sort(), [...yamlFilesIn('deploy/crds'), 'deploy/junction.yaml', 'deploy/rbac.yaml'].sort());
   });
 
   it('run the container as a non-root user with a read-only root filesystem and no capabilities', () => {
