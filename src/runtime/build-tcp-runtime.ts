@@ -209,9 +209,9 @@ class TcpRuntimeBuilder {
     if (config.terminationDelay !== undefined) settings = { ...settings, terminationDelayMs: config.terminationDelay };
     const servers = (config.servers ?? []).map((server) => {
       const { host, port } = splitAddress(server.address);
-      // `tls: true` on a server asks for TLS even when the transport has no `tls` section.
-      const tls = settings.tls ?? (server.tls === true ? { servername: isIpLiteral(host) ? undefined : host } : undefined);
-      return { host, port, settings: { ...settings, tls: tls === undefined ? undefined : { servername: isIpLiteral(host) ? undefined : host, ...tls } } };
+      // Only `tls: true` servers are dialled with TLS, with the transport's TLS settings when it has some.
+      const tls = server.tls === true ? { servername: isIpLiteral(host) ? undefined : host, ...settings.tls } : undefined;
+      return { host, port, settings: { ...settings, tls } };
     });
     if (config.healthCheck === undefined) return { handler: tcpLoadBalancer(servers), isAvailable: undefined };
     const addresses = (config.servers ?? []).map((server) => server.address);
@@ -245,10 +245,11 @@ class TcpRuntimeBuilder {
   }
 
   #transport(reference: string | undefined, provider: string): TcpDialSettings {
-    if (reference === undefined || reference === '' || reference === 'default@internal') return defaultTcpDialSettings;
-    const qualifiedName = qualify(reference, provider);
+    const isDefault = reference === undefined || reference === '' || reference === 'default@internal';
+    const qualifiedName = isDefault ? 'default@internal' : qualify(reference, provider);
     const item = this.#context.config.tcp.serversTransports.get(qualifiedName);
     if (item === undefined) {
+      if (isDefault && !this.#context.config.invalid.tcpServersTransports.has(qualifiedName)) return defaultTcpDialSettings;
       throw new ConfigError('serversTransport', missing('serversTransport', qualifiedName, this.#context.config.tcp.serversTransports.keys(), this.#context.config.invalid.tcpServersTransports));
     }
     try {
