@@ -38,7 +38,7 @@ function providerNeeds(): Set<string> {
  * The permission a request to the API server needs (`group/resource[/subresource]:verb`), or undefined for the
  * discovery documents every authenticated client may read.
  */
-export function permissionOf(request: RecordedApiRequest): string | undefined {
+function permissionOf(request: RecordedApiRequest): string | undefined {
   const segments = request.path.split('/').filter((segment) => segment !== '');
   const [root, ...rest] = segments;
   const [group, afterVersion] = root === 'api' ? ['', rest.slice(1)] : [rest[0] ?? '', rest.slice(2)];
