@@ -195,28 +195,66 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
   return { http: httpReport(config, findings, index), tcp: tcpReport(config, findings, index), udp: udpReport(config, findings, index) };
 }
 
+/** A router's report: what every protocol shows the same way. */
+function routerReport(
+  protocol: Protocol,
+  name: string,
+  item: { readonly provider: string; readonly config: { readonly service: string; readonly middlewares?: readonly string[] | undefined; readonly rule?: string; readonly priority?: number | undefined } },
+  entryPoints: readonly string[],
+  using: readonly string[],
+  findings: BuildFindings,
+  index: ReportIndex,
+): RouterReport {
+  const router = item.config;
+  const errors = index.errors(protocol, 'routers', name);
+  const middlewares = router.middlewares ?? [];
+  for (const middleware of middlewares) index.use(protocol, 'middlewares', qualify(middleware, item.provider), name);
+  index.use(protocol, 'services', qualify(router.service, item.provider), name);
+  return {
+    name,
+    provider: item.provider,
+    config: { ...router, entryPoints: [...entryPoints] },
+    status: findings.enabledRouters[protocol].has(name) && errors.length === 0 ? 'enabled' : 'disabled',
+    errors,
+    using: [...using].sort(),
+    priority: router.priority ?? 0,
+    service: router.service,
+    middlewares,
+    rule: router.rule ?? '',
+  };
+}
+
+/** A service's report; `shown` is its options as the API writes them. Call after the routers, whose uses it lists. */
+function serviceReport(
+  protocol: Protocol,
+  name: string,
+  item: { readonly provider: string; readonly config: unknown },
+  index: ReportIndex,
+  live: { readonly shown?: unknown; readonly serverStatus: () => Readonly<Record<string, ServerStatus>> | undefined },
+): ServiceReport {
+  const errors = index.errors(protocol, 'services', name);
+  const { kind, config: options } = item.config as { kind: string; config: unknown };
+  const servers = kind === 'loadBalancer' ? ((options as { servers?: readonly unknown[] }).servers ?? []) : [];
+  return {
+    name,
+    provider: item.provider,
+    config: { [kind]: live.shown ?? options },
+    type: typeName(kind),
+    status: statusOf(errors),
+    errors,
+    usedBy: index.usersOf(protocol, 'services', name),
+    serverStatus: live.serverStatus,
+    serverCount: servers.length,
+  };
+}
+
+const explicitEntryPoints = (entryPoints: readonly string[] | undefined): readonly string[] | undefined => (entryPoints !== undefined && entryPoints.length > 0 ? entryPoints : undefined);
+
 function httpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
-  const errors = (section: ItemSection, name: string): readonly string[] => index.errors('http', section, name);
   const routers = new Map<string, RouterReport>();
   for (const [name, item] of config.http.routers) {
-    const router = item.config;
-    const entryPoints = router.entryPoints !== undefined && router.entryPoints.length > 0 ? router.entryPoints : findings.defaultEntryPoints;
-    const routerErrors = errors('routers', name);
-    const middlewares = router.middlewares ?? [];
-    for (const middleware of middlewares) index.use('http', 'middlewares', qualify(middleware, item.provider), name);
-    index.use('http', 'services', qualify(router.service, item.provider), name);
-    routers.set(name, {
-      name,
-      provider: item.provider,
-      config: { ...router, entryPoints: [...entryPoints] },
-      status: findings.enabledRouters.http.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
-      errors: routerErrors,
-      using: [...(findings.using.get(name) ?? [])].sort(),
-      priority: router.priority ?? 0,
-      service: router.service,
-      middlewares,
-      rule: router.rule,
-    });
+    const entryPoints = explicitEntryPoints(item.config.entryPoints) ?? findings.defaultEntryPoints;
+    routers.set(name, routerReport('http', name, item, entryPoints, findings.using.get(name) ?? [], findings, index));
   }
   // Routers decoding left out: shown disabled with the faults that dropped them, their configuration unknown.
   for (const [name, messages] of config.droppedRouters ?? []) {
@@ -240,21 +278,8 @@ function httpReport(config: MergedConfig, findings: BuildFindings, index: Report
     });
   }
   for (const [name, item] of config.http.services) {
-    const serviceErrors = errors('services', name);
     const { kind, config: options } = item.config as { kind: string; config: unknown };
-    const servers = kind === 'loadBalancer' ? ((options as { servers?: ReadonlyArray<{ url?: string }> }).servers ?? []) : [];
-    const live = findings.serverStatus.get(name);
-    services.set(name, {
-      name,
-      provider: item.provider,
-      config: { [kind]: shownServiceOptions(kind, options) },
-      type: typeName(kind),
-      status: statusOf(serviceErrors),
-      errors: serviceErrors,
-      usedBy: index.usersOf('http', 'services', name),
-      serverStatus: live ?? (() => undefined),
-      serverCount: servers.length,
-    });
+    services.set(name, serviceReport('http', name, item, index, { shown: shownServiceOptions(kind, options), serverStatus: findings.serverStatus.get(name) ?? (() => undefined) }));
   }
   return { routers, services, middlewares: middlewareReports('http', config.http.middlewares, index) };
 }
@@ -262,43 +287,16 @@ function httpReport(config: MergedConfig, findings: BuildFindings, index: Report
 function tcpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
   const routers = new Map<string, RouterReport>();
   for (const [name, item] of config.tcp.routers) {
-    const router = item.config;
-    const entryPoints = router.entryPoints !== undefined && router.entryPoints.length > 0 ? router.entryPoints : findings.defaultEntryPoints;
-    const routerErrors = index.errors('tcp', 'routers', name);
-    const middlewares = router.middlewares ?? [];
-    for (const middleware of middlewares) index.use('tcp', 'middlewares', qualify(middleware, item.provider), name);
-    index.use('tcp', 'services', qualify(router.service, item.provider), name);
-    routers.set(name, {
-      name,
-      provider: item.provider,
-      config: { ...router, entryPoints: [...entryPoints] },
-      status: findings.enabledRouters.tcp.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
-      errors: routerErrors,
-      using: entryPoints.filter((entryPoint) => findings.tcpEntryPoints.includes(entryPoint)).sort(),
-      priority: router.priority ?? 0,
-      service: router.service,
-      middlewares,
-      rule: router.rule,
-    });
+    const entryPoints = explicitEntryPoints(item.config.entryPoints) ?? findings.defaultEntryPoints;
+    const using = entryPoints.filter((entryPoint) => findings.tcpEntryPoints.includes(entryPoint));
+    routers.set(name, routerReport('tcp', name, item, entryPoints, using, findings, index));
   }
   const services = new Map<string, ServiceReport>();
   for (const [name, item] of config.tcp.services) {
-    const serviceErrors = index.errors('tcp', 'services', name);
-    const { kind, config: options } = item.config as { kind: string; config: unknown };
-    const servers = kind === 'loadBalancer' ? ((options as { servers?: ReadonlyArray<{ address: string }> }).servers ?? []) : [];
+    const servers = item.config.kind === 'loadBalancer' ? (item.config.config.servers ?? []) : [];
     // Servers read UP until a health check says otherwise, as Traefik reports them.
     const initial = Object.fromEntries(servers.map((server) => [server.address, 'UP' as const]));
-    services.set(name, {
-      name,
-      provider: item.provider,
-      config: { [kind]: options },
-      type: typeName(kind),
-      status: statusOf(serviceErrors),
-      errors: serviceErrors,
-      usedBy: index.usersOf('tcp', 'services', name),
-      serverStatus: findings.tcpServerStatus.get(name) ?? (() => initial),
-      serverCount: servers.length,
-    });
+    services.set(name, serviceReport('tcp', name, item, index, { serverStatus: findings.tcpServerStatus.get(name) ?? (() => initial) }));
   }
   return { routers, services, middlewares: middlewareReports('tcp', config.tcp.middlewares, index) };
 }
@@ -306,41 +304,13 @@ function tcpReport(config: MergedConfig, findings: BuildFindings, index: ReportI
 function udpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
   const routers = new Map<string, RouterReport>();
   for (const [name, item] of config.udp.routers) {
-    const router = item.config;
     // UDP routers without entryPoints serve on every UDP entryPoint.
-    const entryPoints = router.entryPoints !== undefined && router.entryPoints.length > 0 ? router.entryPoints : findings.udpEntryPoints;
-    const routerErrors = index.errors('udp', 'routers', name);
-    index.use('udp', 'services', qualify(router.service, item.provider), name);
-    routers.set(name, {
-      name,
-      provider: item.provider,
-      config: { ...router, entryPoints: [...entryPoints] },
-      status: findings.enabledRouters.udp.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
-      errors: routerErrors,
-      using: entryPoints.filter((entryPoint) => findings.udpEntryPoints.includes(entryPoint)).sort(),
-      priority: 0,
-      service: router.service,
-      middlewares: [],
-      rule: '',
-    });
+    const entryPoints = explicitEntryPoints(item.config.entryPoints) ?? findings.udpEntryPoints;
+    const using = entryPoints.filter((entryPoint) => findings.udpEntryPoints.includes(entryPoint));
+    routers.set(name, routerReport('udp', name, item, entryPoints, using, findings, index));
   }
   const services = new Map<string, ServiceReport>();
-  for (const [name, item] of config.udp.services) {
-    const serviceErrors = index.errors('udp', 'services', name);
-    const { kind, config: options } = item.config as { kind: string; config: unknown };
-    const servers = kind === 'loadBalancer' ? ((options as { servers?: readonly unknown[] }).servers ?? []) : [];
-    services.set(name, {
-      name,
-      provider: item.provider,
-      config: { [kind]: options },
-      type: typeName(kind),
-      status: statusOf(serviceErrors),
-      errors: serviceErrors,
-      usedBy: index.usersOf('udp', 'services', name),
-      serverStatus: () => undefined,
-      serverCount: servers.length,
-    });
-  }
+  for (const [name, item] of config.udp.services) services.set(name, serviceReport('udp', name, item, index, { serverStatus: () => undefined }));
   return { routers, services, middlewares: new Map() };
 }
 

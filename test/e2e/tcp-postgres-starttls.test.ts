@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { connect as connectPlain, createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { connect as connectTls, TLSSocket } from 'node:tls';
-import { createCertificateAuthority, type Certificate } from '../support/certificates.js';
+import { createCertificateAuthority, type Certificate, pemBlock } from '../support/certificates.js';
 import { startJunction } from '../support/junction.js';
 import { startTcpEcho } from '../support/tcp-peers.js';
 
@@ -18,9 +18,6 @@ providers:
     filename: "{{DYNAMIC_FILE}}"
 `;
 
-function pem(text: string, indent: number): string {
-  return `|\n${text.trim().split('\n').map((line) => `${' '.repeat(indent)}${line}`).join('\n')}`;
-}
 
 /** Reads exactly one chunk (the server's one-byte answer to the SSLRequest). */
 function firstChunk(socket: Socket): Promise<Buffer> {
@@ -104,8 +101,8 @@ tcp:
     db: { loadBalancer: { servers: [{ address: "127.0.0.1:${backend.port}" }] } }
 tls:
   certificates:
-    - certFile: ${pem(certificate.cert, 8)}
-      keyFile: ${pem(certificate.key, 8)}
+    - certFile: ${pemBlock(certificate.cert, 8)}
+      keyFile: ${pemBlock(certificate.key, 8)}
 `,
     });
 
@@ -164,8 +161,8 @@ http:
     web: { loadBalancer: { servers: [{ url: "http://127.0.0.1:1" }] } }
 tls:
   certificates:
-    - certFile: ${pem(certificate.cert, 8)}
-      keyFile: ${pem(certificate.key, 8)}
+    - certFile: ${pemBlock(certificate.cert, 8)}
+      keyFile: ${pemBlock(certificate.key, 8)}
 `,
     });
 

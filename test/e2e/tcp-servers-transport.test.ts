@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createCertificateAuthority } from '../support/certificates.js';
+import { createCertificateAuthority, pemBlock } from '../support/certificates.js';
 import { startJunction } from '../support/junction.js';
 import { startTcpEcho, startTlsEcho, tcpExchange } from '../support/tcp-peers.js';
 
-function pem(text: string, indent: number): string {
-  return `|\n${text.trim().split('\n').map((line) => `${' '.repeat(indent)}${line}`).join('\n')}`;
-}
 
 const entryPoints = `
 entryPoints:
@@ -41,7 +38,7 @@ tcpServersTransport:
   dialTimeout: 5s
   tls:
     rootCAs:
-      - ${pem(ca.cert, 8)}
+      - ${pemBlock(ca.cert, 8)}
 `,
       dynamic: tcpRoute(`127.0.0.1:${backend.port}`, { tls: true }),
     });
@@ -88,7 +85,7 @@ tcpServersTransport:
       tls:
         serverName: db.internal
         rootCAs:
-          - ${pem(ca.cert, 12)}
+          - ${pemBlock(ca.cert, 12)}
         ${check}`;
     const junction = await startJunction(t, {
       static: `
