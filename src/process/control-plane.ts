@@ -5,6 +5,7 @@ import { Aggregator } from '../providers/aggregator.js';
 import { FileProvider } from '../providers/file/file-provider.js';
 import { internalSnapshot } from '../providers/internal/internal-provider.js';
 import type { Provider } from '../providers/provider.js';
+import { RestProvider } from '../providers/rest/rest-provider.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
 
 /** The providers the static configuration enables. */
@@ -42,6 +43,8 @@ export class ControlPlane {
   readonly #config: StaticConfig;
   readonly #log: Logger;
   readonly #providers: Provider[];
+  /** The REST provider, when enabled: `rest@internal` hands it the configurations it receives. */
+  readonly rest: RestProvider | undefined;
   readonly #aggregator: Aggregator;
   readonly #stop = new AbortController();
   #reportedErrors = new Set<string>();
@@ -51,6 +54,8 @@ export class ControlPlane {
     this.#config = config;
     this.#log = log;
     this.#providers = configuredProviders(config, log);
+    this.rest = config.providers.rest === undefined ? undefined : new RestProvider();
+    if (this.rest !== undefined) this.#providers.push(this.rest);
     this.#aggregator = new Aggregator({
       throttleMs: config.providers.providersThrottleDuration,
       expectedProviders: ['internal', ...this.#providers.map((provider) => provider.name)],

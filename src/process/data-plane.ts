@@ -39,6 +39,8 @@ export interface DataPlaneOptions {
   readonly isWorker?: boolean;
   /** Serve the UDP entryPoints here (default true); with workers the primary serves them. */
   readonly serveUdp?: boolean;
+  /** Where `rest@internal` sends the configurations it receives: the REST provider, here or in the primary. */
+  readonly submitRestConfiguration?: (config: Record<string, unknown>) => void;
 }
 
 /**
@@ -74,7 +76,7 @@ export class DataPlane {
     this.#telemetry = telemetry;
     const metrics = telemetry.metrics;
     const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
-    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition);
+    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition, options.submitRestConfiguration);
     this.#pluginsLoaded = this.#loadPlugins();
     this.#defaultCertificateMade = generateDefaultCertificate().then((certificate) => {
       this.#defaultCertificate = certificate;

@@ -11,7 +11,12 @@ const unservedExposition: PrometheusExposition = {
 };
 
 /** Derives what the runtime builder needs from the static configuration. */
-export function runtimeSettings(config: StaticConfig, isTerminating: () => boolean, prometheus?: PrometheusExposition): RuntimeSettings {
+export function runtimeSettings(
+  config: StaticConfig,
+  isTerminating: () => boolean,
+  prometheus?: PrometheusExposition,
+  submitRest?: (config: Record<string, unknown>) => void,
+): RuntimeSettings {
   return {
     entryPoints: listEntryPoints(config).map(({ name, address, config: entryPoint }) => ({
       name,
@@ -39,6 +44,7 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
     },
     api: apiSettings(config),
     serversTransport: config.serversTransport,
+    submitRestConfiguration: config.providers.rest === undefined ? undefined : submitRest,
   };
 }
 

@@ -10,7 +10,7 @@ export class SingleProcess {
   readonly #control: ControlPlane;
 
   private constructor(config: StaticConfig, log: Logger) {
-    this.#data = new DataPlane(config, log, { serveUdp: true });
+    this.#data = new DataPlane(config, log, { serveUdp: true, submitRestConfiguration: (rest) => this.#control.rest?.submit(rest) });
     this.#control = new ControlPlane(config, log, (merged) => this.#data.apply(merged));
   }
 

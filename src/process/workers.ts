@@ -24,7 +24,12 @@ type ToWorker =
   | { readonly type: 'terminate' };
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
-type FromWorker = { readonly type: 'ready' } | { readonly type: 'listening' } | { readonly type: 'failed'; readonly reason: string };
+type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'listening' }
+  | { readonly type: 'failed'; readonly reason: string }
+  /** A configuration `rest@internal` received, for the REST provider the primary runs. */
+  | { readonly type: 'rest'; readonly config: Record<string, unknown> };
 
 /** A crash loop is a worker dying within this long after it started; those are restarted with a delay. */
 const crashLoopMs = 5000;
@@ -116,6 +121,7 @@ export class Primary {
           const latest = this.#control.latest;
           worker.send({ type: 'start', config: this.#config, merged: latest === undefined ? undefined : serializeMergedConfig(latest), health: this.#health.snapshot() } satisfies ToWorker);
         }
+        if (message.type === 'rest') this.#control.rest?.submit(message.config);
         if (message.type === 'listening') resolve();
         if (message.type === 'failed') reject(new Error(message.reason));
       };
@@ -194,7 +200,12 @@ export function runWorker(): void {
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
         // UDP entryPoints stay in the primary: see Primary.#udp.
-        data = new DataPlane(config, log, { checksHealth: false, isWorker: true, serveUdp: false });
+        data = new DataPlane(config, log, {
+          checksHealth: false,
+          isWorker: true,
+          serveUdp: false,
+          submitRestConfiguration: (rest) => process.send?.({ type: 'rest', config: rest } satisfies FromWorker),
+        });
         for (const change of message.health) data.health.apply(change);
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;

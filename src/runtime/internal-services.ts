@@ -1,5 +1,6 @@
 import { apiService } from '../api/api-service.js';
 import { dashboardService } from '../api/dashboard-assets.js';
+import { restProviderService } from '../api/rest-provider-service.js';
 import type { Handler } from '../http/exchange.js';
 import { InternalError, statusText } from '../http/errors.js';
 import type { RuntimeReport } from './runtime-report.js';
@@ -61,6 +62,13 @@ export const internalServices: ReadonlyMap<string, InternalService> = new Map<st
           );
         };
       },
+    },
+  ],
+  [
+    'rest@internal',
+    {
+      unavailable: (settings) => (settings.submitRestConfiguration === undefined ? 'providers.rest is not enabled' : undefined),
+      create: (settings) => restProviderService(settings.submitRestConfiguration!),
     },
   ],
   [

@@ -47,5 +47,7 @@ export interface RuntimeSettings {
   readonly internalObservability: InternalObservability;
   /** The static `serversTransport`: what services without a `serversTransport` of their own use. */
   readonly serversTransport: StaticServersTransport;
+  /** Hands a configuration received by `rest@internal` to the REST provider; undefined without `providers.rest`. */
+  readonly submitRestConfiguration: ((config: Record<string, unknown>) => void) | undefined;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it, type TestContext } from 'node:test';
-import { selfSignedCertificate } from '../support/certificates.js';
+import { selfSignedCertificate, pemBlock } from '../support/certificates.js';
 import { get } from '../support/http.js';
 import { startJunction } from '../support/junction.js';
 import { peerPath, runPeer, skipUnlessPeer } from '../support/peers.js';
@@ -25,9 +25,6 @@ providers:
     filename: "{{DYNAMIC_FILE}}"
 `;
 
-function pem(text: string, indent: number): string {
-  return `|\n${text.trim().split('\n').map((line) => `${' '.repeat(indent)}${line}`).join('\n')}`;
-}
 
 async function startRedis(t: TestContext): Promise<number> {
   const port = await freePort();
@@ -108,8 +105,8 @@ tcp:
     mongo: { loadBalancer: { servers: [{ address: "127.0.0.1:${backend.port}" }] } }
 tls:
   certificates:
-    - certFile: ${pem(certificate.cert, 8)}
-      keyFile: ${pem(certificate.key, 8)}
+    - certFile: ${pemBlock(certificate.cert, 8)}
+      keyFile: ${pemBlock(certificate.key, 8)}
 `,
     });
     const port = junction.ports.tcp!;

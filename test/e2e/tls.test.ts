@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { connect as connectHttp2 } from 'node:http2';
 import { describe, it } from 'node:test';
 import { get } from '../support/http.js';
-import { createCertificateAuthority, selfSignedCertificate, writeCertificate } from '../support/certificates.js';
+import { createCertificateAuthority, selfSignedCertificate, writeCertificate, pemBlock } from '../support/certificates.js';
 import { startJunction } from '../support/junction.js';
 import { tlsConnect, tlsGet } from '../support/tls-client.js';
 import { answeredBy, startUpstream } from '../support/upstream.js';
@@ -26,9 +26,6 @@ providers:
 `;
 
 /** Indents a PEM block for a YAML block scalar. */
-function pem(text: string, indent: number): string {
-  return `|\n${text.trim().split('\n').map((line) => `${' '.repeat(indent)}${line}`).join('\n')}`;
-}
 
 describe('HTTPS routers and the certificate store', () => {
   it('picks the certificate by SNI: exact name, then wildcard, then the store default', async (t) => {
@@ -46,15 +43,15 @@ http:
     app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
 tls:
   certificates:
-    - certFile: ${pem(exact.cert, 8)}
-      keyFile: ${pem(exact.key, 8)}
-    - certFile: ${pem(wildcard.cert, 8)}
-      keyFile: ${pem(wildcard.key, 8)}
+    - certFile: ${pemBlock(exact.cert, 8)}
+      keyFile: ${pemBlock(exact.key, 8)}
+    - certFile: ${pemBlock(wildcard.cert, 8)}
+      keyFile: ${pemBlock(wildcard.key, 8)}
   stores:
     default:
       defaultCertificate:
-        certFile: ${pem(fallback.cert, 10)}
-        keyFile: ${pem(fallback.key, 10)}
+        certFile: ${pemBlock(fallback.cert, 10)}
+        keyFile: ${pemBlock(fallback.key, 10)}
 `,
     });
     const port = junction.ports.websecure!;
@@ -181,8 +178,8 @@ http:
     app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
 tls:
   certificates:
-    - certFile: ${pem(known.cert, 8)}
-      keyFile: ${pem(known.key, 8)}
+    - certFile: ${pemBlock(known.cert, 8)}
+      keyFile: ${pemBlock(known.key, 8)}
   options:
     default: { sniStrict: true }
 `,
@@ -212,8 +209,8 @@ tls:
   certificates:
     - certFile: /nonexistent/cert.pem
       keyFile: /nonexistent/key.pem
-    - certFile: ${pem(one.cert, 8)}
-      keyFile: ${pem(two.key, 8)}
+    - certFile: ${pemBlock(one.cert, 8)}
+      keyFile: ${pemBlock(two.key, 8)}
   options:
     modern: { minVersion: VersionTLS13 }
     weak: { cipherSuites: [TLS_RSA_WITH_NOTHING] }
@@ -243,8 +240,8 @@ http:
     app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
 tls:
   certificates:
-    - certFile: ${pem(certificate.cert, 8)}
-      keyFile: ${pem(certificate.key, 8)}
+    - certFile: ${pemBlock(certificate.cert, 8)}
+      keyFile: ${pemBlock(certificate.key, 8)}
 `;
     const junction = await startJunction(t, { static: staticWithHttps, dynamic: dynamic(first) });
     const port = junction.ports.websecure!;
@@ -304,8 +301,8 @@ http:
     app: { loadBalancer: { servers: [{ url: "${upstream.url}" }] } }
 tls:
   certificates:
-    - certFile: ${pem(named.cert, 8)}
-      keyFile: ${pem(named.key, 8)}
+    - certFile: ${pemBlock(named.cert, 8)}
+      keyFile: ${pemBlock(named.key, 8)}
 `,
     });
     const sClient = (servername: string): Promise<string> =>
@@ -344,7 +341,7 @@ tls:
     mtls:
       clientAuth:
         caFiles:
-          - ${pem(ca.cert, 12)}
+          - ${pemBlock(ca.cert, 12)}
 `,
     });
 

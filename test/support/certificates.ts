@@ -134,3 +134,8 @@ export async function writeCertificate(directory: string, name: string, certific
   await writeFile(keyFile, certificate.key, { mode: 0o600 });
   return { certFile, keyFile };
 }
+
+/** PEM text as a YAML block scalar (`|`) whose lines are indented by `indent` spaces, to inline in a configuration. */
+export function pemBlock(text: string, indent: number): string {
+  return `|\n${text.trim().split('\n').map((line) => `${' '.repeat(indent)}${line}`).join('\n')}`;
+}

@@ -274,7 +274,8 @@ const providers = struct({
   kubernetesCRD: kubernetesCRDProvider,
   kubernetesGateway: opaque(),
   knative: opaque(),
-  rest: opaque(),
+  /** Traefik's REST provider: dynamic configuration PUT to `/api/providers/rest`. */
+  rest: section({ insecure: withDefault(bool(), false) }),
   consulCatalog: opaque(),
   nomad: opaque(),
   ecs: opaque(),

@@ -51,6 +51,9 @@ export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { entryPoints: [config.ping.entryPoint], service: 'ping@internal', rule: 'PathPrefix(`/ping`)', ruleSyntax: 'default', priority: internalPriority };
   }
+  if (config.providers.rest?.insecure === true) {
+    routers.rest = { entryPoints: [internalEntryPointName], service: 'rest@internal', rule: 'PathPrefix(`/api/providers`)', ruleSyntax: 'default', priority: internalPriority };
+  }
   const prometheus = config.metrics?.prometheus;
   if (prometheus !== undefined && !prometheus.manualRouting) {
     routers.prometheus = { rule: 'PathPrefix(`/metrics`)', entryPoints: [prometheus.entryPoint], service: 'prometheus@internal', priority: internalPriority };
