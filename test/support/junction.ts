@@ -71,7 +71,7 @@ export async function renderTemplate(text: string, ports: Record<string, number>
     const name = match[1]!;
     ports[name] ??= await freePort();
   }
-  return text.replace(/\{\{([A-Za-z0-9_-]+)\}\}/g, (whole, key: string) => {
+  return text.replace(/\{\{([A-Za-z0-9_.-]+)\}\}/g, (whole, key: string) => {
     if (key.startsWith('PORT_')) return String(ports[key.slice(5)]);
     const value = values[key];
     return value === undefined ? whole : String(value);
