@@ -154,7 +154,7 @@ function slicesFor(service: KubeObject, backends: ReadonlyMap<string, ServedPort
 }
 
 /**
- * The objects of a scenario's crd.yaml as the test cluster holds them: placeholders rendered, Traefik objects in
+ * The objects of a scenario's crd.yaml as the test cluster holds them: placeholders rendered (backend ports too), Traefik objects in
  * the chosen group, and an EndpointSlice for each Service played by a local backend of the same name.
  * A backend the manifests declare no Service for gets one, `default/<name>` on port 80, unless `isChange` says the
  * manifests change a cluster that holds them already.
@@ -167,7 +167,8 @@ export async function clusterObjects(
   isChange = false,
   serviceBackends: ServiceBackends = {},
 ): Promise<KubeObject[]> {
-  const rendered = localServiceUrls(await renderCertificates(crdText, values), backends);
+  const withPorts = crdText.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, name: string) => String(backends.get(name)?.port ?? whole));
+  const rendered = localServiceUrls(await renderCertificates(withPorts, values), backends);
   const objects = inGroup(parseManifests(rendered), group);
   const services = objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Service');
   // Some seeds route to a Service they deployed earlier (whoami): a backend without one gets it in `default`.
