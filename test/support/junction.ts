@@ -40,7 +40,10 @@ export interface StartJunctionOptions {
   readonly values?: Readonly<Record<string, string | number>>;
   /** Wait for the first configuration to be applied (default true). */
   readonly waitReady?: boolean;
+  /** Command-line arguments; placeholders are filled in as in the static configuration. */
   readonly args?: readonly string[];
+  /** Pass the static file with `--configFile` (default true); without it the arguments are the whole static configuration. */
+  readonly configFile?: boolean;
   /** Output that tells the instance is ready (default: the first configuration applied; with workers: all listening). */
   readonly readyPattern?: RegExp;
   /** Extra environment variables (`OTEL_PROPAGATORS`, ...). */
@@ -97,7 +100,8 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
   if (options.dynamic !== undefined) await writeDynamic(options.dynamic);
   await options.prepare?.(dir);
 
-  const child = spawn(process.execPath, [junctionBin, `--configFile=${staticFile}`, ...(options.args ?? [])], {
+  const args = await Promise.all((options.args ?? []).map((arg) => renderTemplate(arg, ports, values)));
+  const child = spawn(process.execPath, [junctionBin, ...(options.configFile === false ? [] : [`--configFile=${staticFile}`]), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -151,6 +151,11 @@ export interface StartScenarioOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra command-line arguments for Junction (`--workers=2`, ...). */
   readonly args?: readonly string[];
+  /**
+   * The whole static configuration as command-line flags (placeholders filled in) instead of static.yaml; in
+   * Kubernetes mode `--providers.kubernetescrd.endpoint` is added.
+   */
+  readonly flags?: readonly string[];
   /** Where the dynamic configuration comes from (default: JUNCTION_SCENARIO_PROVIDER, else `file`). */
   readonly provider?: 'file' | 'kubernetescrd';
   /** `providers.kubernetesCRD` options over those the scenario declares (Kubernetes mode). */
@@ -199,7 +204,9 @@ export async function startScenario(t: TestContext | undefined, name: string, op
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
-      ...(options.args !== undefined ? { args: options.args } : {}),
+      ...(options.flags === undefined
+        ? options.args !== undefined ? { args: options.args } : {}
+        : { configFile: false, args: [...options.flags, ...(cluster === undefined ? [] : [`--providers.kubernetescrd.endpoint=${cluster.url}`]), ...(options.args ?? [])] }),
     });
   } catch (error) {
     await closeBackends();
