@@ -109,6 +109,8 @@ export interface ScenarioRun {
   writeDynamic(text: string): Promise<void>;
   /** Applies manifests (rendered as crd.yaml is, in the scenario's API group) to the cluster while Junction runs. */
   applyCrd(text: string): Promise<void>;
+  /** Deletes the objects the manifests name (in the scenario's API group) from the cluster while Junction runs. */
+  deleteCrd(text: string): Promise<void>;
   /** Changes the running configuration: rewrites the dynamic file in file mode, applies `crd` in Kubernetes mode. */
   reconfigure(change: { readonly dynamic: string; readonly crd: string }): Promise<void>;
   /**
@@ -234,6 +236,10 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     async applyCrd(text) {
       if (cluster === undefined) throw new Error(`scenario ${name}: applyCrd needs Kubernetes mode`);
       cluster.apply(await clusterObjects(text, served, scenarioGroup, options.values, true, options.serviceBackends));
+    },
+    async deleteCrd(text) {
+      if (cluster === undefined) throw new Error(`scenario ${name}: deleteCrd needs Kubernetes mode`);
+      cluster.delete(await clusterObjects(text, served, scenarioGroup, options.values, true, options.serviceBackends));
     },
     reconfigure(change) {
       return cluster === undefined ? run.writeDynamic(change.dynamic) : run.applyCrd(change.crd);
