@@ -179,7 +179,6 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   const backendNames = portNames(`${files.dynamic}\n${dynamicText}\n${files.readme}`).filter((port) => !entryPoints.has(port) && ownPorts[port] === undefined);
 
   const backends = new Map<string, Upstream>();
-  const clusterOptions = { ...(options.values !== undefined ? { values: options.values } : {}), ...(options.serviceBackends !== undefined ? { serviceBackends: options.serviceBackends } : {}) };
   const served = new Map<string, ServedPort>(Object.entries(ownPorts).map(([port, given]) => [port, typeof given === 'number' ? { port: given } : given]));
   let cluster: KubernetesApiServer | undefined;
   const closeBackends = (): Promise<unknown> => Promise.all([...[...backends.values()].map((backend) => backend.close()), cluster?.close()]);
@@ -193,7 +192,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     if (provider === 'kubernetescrd') {
       if (options.dynamic !== undefined && options.crd === undefined) throw new Error(`scenario ${name}: the dynamic variant has no Kubernetes form`);
       cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
-      cluster.apply(await clusterObjects(options.crd ?? files.crd, served, scenarioGroup, clusterOptions));
+      cluster.apply(await clusterObjects(options.crd ?? files.crd, served, scenarioGroup, options.values, false, options.serviceBackends));
     }
     junction = await startJunction(undefined, {
       static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions),
@@ -236,11 +235,11 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     },
     async applyCrd(text) {
       if (cluster === undefined) throw new Error(`scenario ${name}: applyCrd needs Kubernetes mode`);
-      cluster.apply(await clusterObjects(text, served, scenarioGroup, { ...clusterOptions, isChange: true }));
+      cluster.apply(await clusterObjects(text, served, scenarioGroup, options.values, true, options.serviceBackends));
     },
     async deleteCrd(text) {
       if (cluster === undefined) throw new Error(`scenario ${name}: deleteCrd needs Kubernetes mode`);
-      cluster.delete(await clusterObjects(text, served, scenarioGroup, { ...clusterOptions, isChange: true }));
+      cluster.delete(await clusterObjects(text, served, scenarioGroup, options.values, true, options.serviceBackends));
     },
     reconfigure(change) {
       return cluster === undefined ? run.writeDynamic(change.dynamic) : run.applyCrd(change.crd);

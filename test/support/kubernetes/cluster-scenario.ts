@@ -153,14 +153,6 @@ function slicesFor(service: KubeObject, backends: ReadonlyMap<string, ServedPort
   return replicasOf(name, backends).map(([played, backend]) => endpointSliceFor(service, backend, `${played}-local`));
 }
 
-export interface ClusterObjectsOptions {
-  /** Values of `{{CERT_<name>}}` / `{{KEY_<name>}}`: the certificate files whose content the Secrets carry. */
-  readonly values?: Readonly<Record<string, string | number>>;
-  /** The manifests change a cluster that holds the scenario already: no Service is made up for a backend. */
-  readonly isChange?: boolean;
-  readonly serviceBackends?: ServiceBackends;
-}
-
 /**
  * The objects of a scenario's crd.yaml as the test cluster holds them: placeholders rendered (backend ports too), Traefik objects in
  * the chosen group, and an EndpointSlice for each Service played by a local backend of the same name.
@@ -171,9 +163,10 @@ export async function clusterObjects(
   crdText: string,
   backends: ReadonlyMap<string, ServedPort>,
   group: TraefikGroupChoice,
-  options: ClusterObjectsOptions = {},
+  values: Readonly<Record<string, string | number>> = {},
+  isChange = false,
+  serviceBackends: ServiceBackends = {},
 ): Promise<KubeObject[]> {
-  const { values = {}, isChange = false, serviceBackends = {} } = options;
   const withPorts = crdText.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, name: string) => String(backends.get(name)?.port ?? whole));
   const rendered = localServiceUrls(await renderCertificates(withPorts, values), backends);
   const objects = inGroup(parseManifests(rendered), group);
