@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileModeOnly, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { whoamiText } from '../../support/upstream.js';
 
 /** The seven headers of middleware cross-header, as the client must receive them. */
@@ -72,10 +72,32 @@ describe('scenario 04: custom response headers and CORS headers (cross-header)',
   });
 });
 
-describe('scenario 04, README notes: the dedicated CORS options instead of customResponseHeaders', { skip: fileModeOnly }, () => {
+/** The README's CORS variant as the seed user would apply it: the Middleware with the dedicated options. */
+const corsMiddleware = `apiVersion: traefik.containo.us/v1alpha1
+kind: Middleware
+metadata:
+  name: cross-header
+  namespace: tk
+spec:
+  headers:
+    customResponseHeaders:
+      Myname: "shenyi"
+      Myage: "19"
+    accessControlAllowOriginList: ["http://a.example"]
+    accessControlAllowMethods: [POST, GET, OPTIONS, PUT, DELETE, UPDATE]
+    accessControlAllowHeaders: [Origin, X-Requested-With, Content-Type, Accept, Authorization]
+    accessControlAllowCredentials: true
+    accessControlExposeHeaders: [Content-Length, Cache-Control]
+    accessControlMaxAge: 100
+    addVaryHeader: true
+`;
+
+describe('scenario 04, README notes: the dedicated CORS options instead of customResponseHeaders', () => {
   let run: ScenarioRun;
   before(async () => {
+    const { crd } = readScenario('04-custom-response-and-cors-headers');
     run = await startScenario(undefined, '04-custom-response-and-cors-headers', {
+      crd: crd.replace(/apiVersion: traefik\.containo\.us\/v1alpha1\nkind: Middleware\n[\s\S]*?\n---\n/, `${corsMiddleware}---\n`),
       dynamic: `
 http:
   routers:

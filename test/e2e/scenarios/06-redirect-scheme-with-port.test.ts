@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileModeOnly, readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { until } from '../../support/until.js';
 
 const scenario = '06-redirect-scheme-with-port';
@@ -52,9 +52,9 @@ describe('scenario 06: redirectScheme to https on port 9443', () => {
     assert.equal(run.backend('myngx').requests.length, 0);
   });
 
-  it('leaves port 443 out of the Location and answers 301/308 once the file says port "443" and permanent', { skip: fileModeOnly }, async () => {
-    const variant = readScenario(scenario).dynamic.replace('port: "9443"', 'port: "443"\n        permanent: true');
-    await run.writeDynamic(variant);
+  it('leaves port 443 out of the Location and answers 301/308 once the configuration says port "443" and permanent', async () => {
+    const { dynamic, crd } = readScenario(scenario);
+    await run.reconfigure({ dynamic: dynamic.replace('port: "9443"', 'port: "443"\n        permanent: true'), crd: crd.replace('port: "9443"', 'port: "443"\n    permanent: true') });
 
     const moved = await until(async () => {
       const response = await run.send('web', '/a/b?c=1', { host });

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCertificateAuthority, writeCertificate } from '../../support/certificates.js';
 import { tlsGet } from '../../support/tls-client.js';
-import { fileModeOnly, readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { until } from '../../support/until.js';
 
 const scenario = '07-middleware-chain';
 const host = 'wx.jtthink.com';
 const crossHeader = '    cross-header:\n      headers:\n        customResponseHeaders:\n          Myname: "shenyi"\n          Myage: "19"\n';
+/** The same middleware as an object of the cluster (`kubectl delete middleware -n tk cross-header`). */
+const crossHeaderObject = 'apiVersion: traefik.containo.us/v1alpha1\nkind: Middleware\nmetadata:\n  name: cross-header\n  namespace: tk\n';
 
 describe('scenario 07: middleware chain ngx-secure = redirect-https + cross-header', () => {
   let run: ScenarioRun;
@@ -47,17 +49,18 @@ describe('scenario 07: middleware chain ngx-secure = redirect-https + cross-head
     assert.equal(answer.headers.location, 'https://wx.jtthink.com:9443/x');
   });
 
-  it('step 4: deleting cross-header makes the router fail with an error; restoring it restores service without a restart', { skip: fileModeOnly }, async () => {
-    const { dynamic } = readScenario(scenario);
+  it('step 4: deleting cross-header makes the router fail with an error; restoring it restores service without a restart', async () => {
+    const { dynamic, crd } = readScenario(scenario);
     assert.ok(dynamic.includes(crossHeader));
     const from = run.junction.output().length;
 
-    await run.writeDynamic(dynamic.replace(crossHeader, ''));
+    if (run.cluster === undefined) await run.writeDynamic(dynamic.replace(crossHeader, ''));
+    else await run.deleteCrd(crossHeaderObject);
 
     await until(async () => (await run.send('web', '/x', { host })).status === 404);
-    await run.junction.waitForOutput(/http\.middlewares\.ngx-secure\.chain\.middlewares\[1\]: middleware "cross-header@file" does not exist/, { from });
+    await run.junction.waitForOutput(/http\.middlewares\.(tk-)?ngx-secure(@kubernetescrd)?\.chain\.middlewares\[1\]: middleware "(tk-)?cross-header@(file|kubernetescrd)" does not exist/, { from });
 
-    await run.writeDynamic(dynamic);
+    await run.reconfigure({ dynamic, crd });
 
     const restored = await until(async () => {
       const response = await run.send('web', '/x', { host });
