@@ -9,6 +9,7 @@ import { startUpstream, type Upstream, type UpstreamHandler } from './upstream.j
 import { until } from './until.js';
 import { KubernetesApiServer } from './kubernetes/api-server.js';
 import { clusterObjects, kubernetesStatic, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
+import { holdsIngresses } from './kubernetes/legacy-ingress.js';
 
 /**
  * Where scenarios read their dynamic configuration: `file` (dynamic.yaml), or `kubernetescrd` (crd.yaml applied
@@ -138,6 +139,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   let cluster: KubernetesApiServer | undefined;
   const closeBackends = (): Promise<unknown> => Promise.all([...[...backends.values()].map((backend) => backend.close()), cluster?.close()]);
   let junction: JunctionProcess;
+  let withIngress = false;
   try {
     for (const backendName of backendNames) {
       const handler = options.handlers?.[backendName];
@@ -146,15 +148,18 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     if ((options.provider ?? scenarioProvider) === 'kubernetescrd') {
       if (options.static !== undefined || options.dynamic !== undefined) throw new Error(`scenario ${name}: a static or dynamic variant has no Kubernetes form`);
       cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
-      cluster.apply(await clusterObjects(files.crd, backends, scenarioGroup, options.values));
+      const objects = await clusterObjects(files.crd, backends, scenarioGroup, options.values);
+      // Ingresses and IngressClasses are read by the Ingress provider, which then runs beside the CRD provider.
+      withIngress = holdsIngresses(objects);
+      cluster.apply(objects);
     }
     junction = await startJunction(undefined, {
-      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions),
+      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions, withIngress),
       dynamic: cluster === undefined ? renderBackends(dynamicText, backends) : '',
       dynamicFileName: 'dynamic.yaml',
       // The Kubernetes client takes seconds to load on a busy machine, then lists every kind once.
       // Ready once the cluster's configuration is applied, not the start-up one made without it.
-      ...(cluster === undefined ? {} : { readyTimeoutMs: 60_000, readyPattern: /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
+      ...(cluster === undefined ? {} : { readyTimeoutMs: 60_000, readyPattern: withIngress ? bothKubernetesProvidersApplied : /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
@@ -199,6 +204,9 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   t?.after(() => run.close());
   return run;
 }
+
+/** Output once the configurations of both the CRD and the Ingress provider (named `kubernetes`) are applied. */
+const bothKubernetesProvidersApplied = /^(?=[\s\S]*kubernetescrd provider: configuration read[\s\S]*configuration applied)(?=[\s\S]*kubernetes provider: configuration read[\s\S]*configuration applied)/;
 
 function renderBackends(text: string, backends: ReadonlyMap<string, Upstream>): string {
   return text.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, port: string) => {
