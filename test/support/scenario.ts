@@ -206,7 +206,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
 }
 
 /** Output once the configurations of both the CRD and the Ingress provider (named `kubernetes`) are applied. */
-const bothKubernetesProvidersApplied = /^(?=[\s\S]*kubernetescrd provider: configuration read[\s\S]*configuration applied)(?=[\s\S]*kubernetes provider: configuration read[\s\S]*configuration applied)/;
+export const bothKubernetesProvidersApplied = /^(?=[\s\S]*kubernetescrd provider: configuration read[\s\S]*configuration applied)(?=[\s\S]*kubernetes provider: configuration read[\s\S]*configuration applied)/;
 
 function renderBackends(text: string, backends: ReadonlyMap<string, Upstream>): string {
   return text.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, port: string) => {
