@@ -125,6 +125,7 @@ describe('Kubernetes Ingress provider conformance', () => {
       ingress('equal', { rules: [{ host: 'equal.test', paths: [{ path: '/same', pathType: 'Exact', service: 'exact' }, { path: '/same', pathType: 'Prefix', service: 'prefix' }] }] }),
       ingress('strict', {
         ingressClassName: 'junction',
+        labels: { exposed: 'yes' },
         rules: [{ host: 'strict.test', paths: [{ path: '/foo', pathType: 'Prefix', service: 'prefix' }, { path: '/trail/', pathType: 'Prefix', service: 'longer' }] }],
       }),
       ingress('wildcard', { rules: [{ host: '*.foo.test', paths: [{ service: 'wildcard' }] }] }),
@@ -143,7 +144,7 @@ describe('Kubernetes Ingress provider conformance', () => {
         annotations: { [annotation('router.tls.certresolver')]: 'le', [annotation('router.entrypoints')]: 'websecure' },
         rules: [{ host: 'resolved.test', paths: [{ service: 'secure' }] }],
       }),
-      ingress('by-class-name', { ingressClassName: 'junction', rules: [{ host: 'class-name.test', paths: [{ service: 'classy' }] }] }),
+      ingress('by-class-name', { ingressClassName: 'junction', labels: { exposed: 'yes' }, rules: [{ host: 'class-name.test', paths: [{ service: 'classy' }] }] }),
       ingress('other-class', { ingressClassName: 'nginx', rules: [{ host: 'other-class.test', paths: [{ service: 'classy' }] }] }),
       ingress('unknown-class', { ingressClassName: 'absent', rules: [{ host: 'unknown-class.test', paths: [{ service: 'classy' }] }] }),
       ingress('legacy-traefik', { annotations: { 'kubernetes.io/ingress.class': 'traefik' }, rules: [{ host: 'legacy-traefik.test', paths: [{ service: 'classy' }] }] }),
@@ -159,12 +160,18 @@ describe('Kubernetes Ingress provider conformance', () => {
       ingress('sticky', { rules: [{ host: 'sticky.test', paths: [{ service: 'sticky' }] }] }),
       ingress('slow', { rules: [{ host: 'slow.test', paths: [{ service: 'slow' }] }] }),
       ingress('scheme', { rules: [{ host: 'scheme.test', paths: [{ service: 'scheme' }] }] }),
+      // For the options of the second instance: labelSelector, allowEmptyServices, allowExternalNameServices.
+      ingress('unlabelled', { ingressClassName: 'junction', rules: [{ host: 'unlabelled.test', paths: [{ service: 'classy' }] }] }),
+      service('empty'),
+      ingress('empty', { ingressClassName: 'junction', labels: { exposed: 'yes' }, rules: [{ host: 'empty.test', paths: [{ service: 'empty' }] }] }),
+      service('external', { spec: { type: 'ExternalName', externalName: '127.0.0.1', ports: [{ name: 'http', port: up('classy').port }] } }),
+      ingress('external', { ingressClassName: 'junction', labels: { exposed: 'yes' }, rules: [{ host: 'external.test', paths: [{ service: 'external', port: up('classy').port }] }] }),
       ingress('native', { rules: [{ host: 'native.test', paths: [{ service: 'native', port: up('native').port }] }] }),
     ];
     cluster.apply(objects);
     [junction, strict] = await Promise.all([
       startJunction(undefined, { static: ingressStatic(cluster), dynamic: fileDynamic, ...ready }),
-      startJunction(undefined, { static: ingressStatic(cluster, { strictPrefixMatching: true, ingressClass: 'junction' }), dynamic: fileDynamic, ...ready }),
+      startJunction(undefined, { static: ingressStatic(cluster, { strictPrefixMatching: true, ingressClass: 'junction', labelSelector: 'exposed=yes', allowEmptyServices: true, allowExternalNameServices: true }), dynamic: fileDynamic, ...ready }),
     ]);
   });
   after(async () => {
@@ -309,6 +316,25 @@ describe('Kubernetes Ingress provider conformance', () => {
       assert.equal((await send(strict, 'web', 'class-name.test', '/')).answeredBy, 'classy');
       assert.equal((await send(strict, 'web', 'no-class.test', '/')).status, 404);
       assert.equal((await send(strict, 'web', 'legacy-traefik.test', '/')).status, 404);
+    });
+  });
+
+  describe('provider options', () => {
+    it('labelSelector narrows the Ingresses read', async () => {
+      assert.equal((await send(junction, 'web', 'unlabelled.test', '/')).answeredBy, 'classy');
+      assert.equal((await send(strict, 'web', 'unlabelled.test', '/')).status, 404);
+    });
+
+    it('allowEmptyServices keeps a path whose Service has no endpoints (503); without it the path is left out (404)', async () => {
+      assert.equal((await send(strict, 'web', 'empty.test', '/')).status, 503);
+      assert.equal((await send(junction, 'web', 'empty.test', '/')).status, 404);
+      await junction.waitForOutput(/Ingress default\/empty spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service: service "default\/empty" has no endpoints ready on port "80" \(allowEmptyServices is off\)/);
+    });
+
+    it('allowExternalNameServices lets an ExternalName Service be a server; without it the path is refused', async () => {
+      assert.equal((await send(strict, 'web', 'external.test', '/')).answeredBy, 'classy');
+      assert.equal((await send(junction, 'web', 'external.test', '/')).status, 404);
+      await junction.waitForOutput(/Ingress default\/external spec\.rules\[0\]\.http\.paths\[0\]\.backend\.service: service "default\/external" is of type ExternalName, which allowExternalNameServices does not allow/);
     });
   });
 

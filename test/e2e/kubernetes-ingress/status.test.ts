@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { get } from '../../support/http.js';
 import { startJunction, type JunctionProcess } from '../../support/junction.js';
 import { KubernetesApiServer, type KubeObject } from '../../support/kubernetes/api-server.js';
 import { ingress, servedBy } from '../../support/kubernetes/ingress-objects.js';
@@ -92,6 +93,15 @@ describe('Kubernetes Ingress status (providers.kubernetesIngress.ingressEndpoint
     await until(() => loadBalancerOf(cluster, 'edge', 'later') !== undefined, { timeoutMs: 20_000 });
 
     assert.equal(writes(), 1);
+  });
+
+  it('reads only the namespaces it is given', async () => {
+    const ask = async (instance: JunctionProcess, host: string): Promise<number> => (await get(`${instance.url('web')}/`, { headers: { host } })).status;
+
+    assert.equal(await ask(fixed, 'app.example.com'), 200);
+    assert.equal(await ask(fixed, 'published.example.com'), 404);
+    assert.equal(await ask(published, 'published.example.com'), 200);
+    assert.equal(await ask(published, 'app.example.com'), 404);
   });
 
   it('copies the published Service\'s load balancer status', async () => {
