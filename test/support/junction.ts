@@ -40,7 +40,10 @@ export interface StartJunctionOptions {
   readonly values?: Readonly<Record<string, string | number>>;
   /** Wait for the first configuration to be applied (default true). */
   readonly waitReady?: boolean;
+  /** Command-line arguments; placeholders are filled in as in the static configuration. */
   readonly args?: readonly string[];
+  /** Pass the static file with `--configFile` (default true); without it the arguments are the whole static configuration. */
+  readonly configFile?: boolean;
   /** Output that tells the instance is ready (default: the first configuration applied; with workers: all listening). */
   readonly readyPattern?: RegExp;
   /** Extra environment variables (`OTEL_PROPAGATORS`, ...). */
@@ -71,7 +74,7 @@ export async function renderTemplate(text: string, ports: Record<string, number>
     const name = match[1]!;
     ports[name] ??= await freePort();
   }
-  return text.replace(/\{\{([A-Za-z0-9_-]+)\}\}/g, (whole, key: string) => {
+  return text.replace(/\{\{([A-Za-z0-9_.-]+)\}\}/g, (whole, key: string) => {
     if (key.startsWith('PORT_')) return String(ports[key.slice(5)]);
     const value = values[key];
     return value === undefined ? whole : String(value);
@@ -97,7 +100,8 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
   if (options.dynamic !== undefined) await writeDynamic(options.dynamic);
   await options.prepare?.(dir);
 
-  const child = spawn(process.execPath, [junctionBin, `--configFile=${staticFile}`, ...(options.args ?? [])], {
+  const args = await Promise.all((options.args ?? []).map((arg) => renderTemplate(arg, ports, values)));
+  const child = spawn(process.execPath, [junctionBin, ...(options.configFile === false ? [] : [`--configFile=${staticFile}`]), ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', HOME: dir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

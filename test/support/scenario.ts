@@ -8,7 +8,7 @@ import { startJunction, type JunctionProcess } from './junction.js';
 import { startUpstream, type Upstream, type UpstreamHandler } from './upstream.js';
 import { until } from './until.js';
 import { KubernetesApiServer } from './kubernetes/api-server.js';
-import { clusterObjects, kubernetesStatic, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
+import { clusterObjects, generatedRouterName, kubernetesStatic, type ServedPort, type ServiceBackends, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
 import { holdsIngresses } from './kubernetes/legacy-ingress.js';
 
 /**
@@ -21,6 +21,16 @@ const scenarioGroup = (process.env['JUNCTION_SCENARIO_CRD_GROUP'] ?? 'as-written
 
 /** Skip reason for a check that edits the file-mode dynamic configuration, which has no Kubernetes form. */
 export const fileModeOnly: string | false = scenarioProvider === 'file' ? false : 'edits the file-mode dynamic configuration';
+
+/**
+ * The loopback address of a backend: in Kubernetes mode replica `<name>-<n>` listens on 127.0.0.<n>, because
+ * Traefik makes one server per endpoint address; everything else (and file mode, whose dynamic.yaml names
+ * 127.0.0.1) on 127.0.0.1.
+ */
+export function replicaHost(backendName: string, provider: 'file' | 'kubernetescrd' = scenarioProvider): string {
+  const replica = /-(\d+)$/.exec(backendName)?.[1];
+  return provider === 'kubernetescrd' && replica !== undefined && Number(replica) >= 1 && Number(replica) <= 254 ? `127.0.0.${Number(replica)}` : '127.0.0.1';
+}
 
 /** Source folder of the scenario fixtures (tests run from dist/, fixtures stay in test/). */
 export const scenariosRoot = fileURLToPath(new URL('../../../test/fixtures/scenarios/', import.meta.url));
@@ -98,6 +108,20 @@ export interface ScenarioRun {
   backend(name: string): Upstream;
   /** Rewrites the dynamic file (backend ports filled in) while Junction runs. */
   writeDynamic(text: string): Promise<void>;
+  /** Applies manifests (rendered as crd.yaml is, in the scenario's API group) to the cluster while Junction runs. */
+  applyCrd(text: string): Promise<void>;
+  /** Changes the running configuration: rewrites the dynamic file in file mode, applies `crd` in Kubernetes mode. */
+  reconfigure(change: { readonly dynamic: string; readonly crd: string }): Promise<void>;
+  /**
+   * The name the API, logs and metrics give a router: `<fileName>@file` in file mode; in Kubernetes mode the one
+   * Traefik generates for route `route` of the IngressRoute `objectName` (default: the file router's name).
+   */
+  routerName(fileName: string, objectName?: string, route?: number): string;
+  /**
+   * The name of the service a router uses: `<fileService>@file` in file mode; in Kubernetes mode the router's
+   * own generated service, as Traefik names the load balancer of a route's single Kubernetes Service.
+   */
+  routeServiceName(fileService: string, fileRouter: string, objectName?: string, route?: number): string;
   /** Sends one request to an entryPoint on 127.0.0.1 with the given Host header, as `curl -H 'Host: …'` does. */
   send(entryPoint: string, path: string, options: { host: string; method?: string; headers?: Record<string, string> }): Promise<ScenarioResponse>;
   /** Stops Junction and the backends (done by the test context when one was given). */
@@ -109,6 +133,15 @@ export interface StartScenarioOptions {
   readonly static?: string;
   /** Replaces the scenario's dynamic.yaml (a variant the README describes). */
   readonly dynamic?: string;
+  /** Replaces the scenario's crd.yaml: the Kubernetes form of a `dynamic` variant. */
+  readonly crd?: string;
+  /**
+   * Backends played by servers the test started (a real Redis, a gRPC server), by placeholder name: file mode
+   * fills their `{{PORT_<name>}}`, Kubernetes mode points their Services' EndpointSlices at them.
+   */
+  readonly ports?: Readonly<Record<string, number | ServedPort>>;
+  /** Kubernetes mode: backends that play Services (or Service ports) of another name (`{ 'tk/mygrpc-svc:grpc': 'mygrpc' }`). */
+  readonly serviceBackends?: ServiceBackends;
   /** Values of other placeholders (`CLUSTER_IP_server`, `OTLP_HTTP_ENDPOINT`, ...). */
   readonly values?: Readonly<Record<string, string | number>>;
   /** Answers of a backend other than the whoami echo (delays, held requests). */
@@ -117,6 +150,14 @@ export interface StartScenarioOptions {
   readonly prepare?: (dir: string) => Promise<void>;
   /** Extra environment variables for Junction (`OTEL_PROPAGATORS`, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra command-line arguments for Junction (`--workers=2`, ...). */
+  readonly args?: readonly string[];
+  /**
+   * The whole static configuration as command-line flags (placeholders filled in) instead of static.yaml; in
+   * Kubernetes mode `--providers.kubernetescrd.endpoint` is added (and `--providers.kubernetesingress.endpoint` when
+   * the manifests hold Ingresses).
+   */
+  readonly flags?: readonly string[];
   /** Where the dynamic configuration comes from (default: JUNCTION_SCENARIO_PROVIDER, else `file`). */
   readonly provider?: 'file' | 'kubernetescrd';
   /** `providers.kubernetesCRD` options over those the scenario declares (Kubernetes mode). */
@@ -133,9 +174,12 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   const staticText = options.static ?? files.static;
   const dynamicText = options.dynamic ?? files.dynamic;
   const entryPoints = new Set(portNames(staticText));
-  const backendNames = portNames(`${files.dynamic}\n${dynamicText}\n${files.readme}`).filter((port) => !entryPoints.has(port));
+  const ownPorts = options.ports ?? {};
+  const provider = options.provider ?? scenarioProvider;
+  const backendNames = portNames(`${files.dynamic}\n${dynamicText}\n${files.readme}`).filter((port) => !entryPoints.has(port) && ownPorts[port] === undefined);
 
   const backends = new Map<string, Upstream>();
+  const served = new Map<string, ServedPort>(Object.entries(ownPorts).map(([port, given]) => [port, typeof given === 'number' ? { port: given } : given]));
   let cluster: KubernetesApiServer | undefined;
   const closeBackends = (): Promise<unknown> => Promise.all([...[...backends.values()].map((backend) => backend.close()), cluster?.close()]);
   let junction: JunctionProcess;
@@ -143,26 +187,32 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   try {
     for (const backendName of backendNames) {
       const handler = options.handlers?.[backendName];
-      backends.set(backendName, await startUpstream(undefined, { name: backendName, ...(handler !== undefined ? { handler } : {}) }));
+      backends.set(backendName, await startUpstream(undefined, { name: backendName, host: replicaHost(backendName, provider), ...(handler !== undefined ? { handler } : {}) }));
     }
-    if ((options.provider ?? scenarioProvider) === 'kubernetescrd') {
-      if (options.static !== undefined || options.dynamic !== undefined) throw new Error(`scenario ${name}: a static or dynamic variant has no Kubernetes form`);
+    for (const [backendName, backend] of backends) served.set(backendName, backend);
+    if (provider === 'kubernetescrd') {
+      if (options.dynamic !== undefined && options.crd === undefined) throw new Error(`scenario ${name}: the dynamic variant has no Kubernetes form`);
       cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
-      const objects = await clusterObjects(files.crd, backends, scenarioGroup, options.values);
+      const objects = await clusterObjects(options.crd ?? files.crd, served, scenarioGroup, options.values, false, options.serviceBackends);
       // Ingresses and IngressClasses are read by the Ingress provider, which then runs beside the CRD provider.
       withIngress = holdsIngresses(objects);
       cluster.apply(objects);
     }
     junction = await startJunction(undefined, {
       static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions, withIngress),
-      dynamic: cluster === undefined ? renderBackends(dynamicText, backends) : '',
+      dynamic: cluster === undefined ? renderBackends(dynamicText, served) : '',
       dynamicFileName: 'dynamic.yaml',
       // The Kubernetes client takes seconds to load on a busy machine, then lists every kind once.
       // Ready once the cluster's configuration is applied, not the start-up one made without it.
-      ...(cluster === undefined ? {} : { readyTimeoutMs: 60_000, readyPattern: withIngress ? bothKubernetesProvidersApplied : /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
+      // A busy machine can take a while to fork workers, too.
+      readyTimeoutMs: 60_000,
+      ...(cluster === undefined ? {} : { readyPattern: withIngress ? bothKubernetesProvidersApplied : /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
+      ...(options.flags === undefined
+        ? options.args !== undefined ? { args: options.args } : {}
+        : { configFile: false, args: [...options.flags, ...(cluster === undefined ? [] : [`--providers.kubernetescrd.endpoint=${cluster.url}`]), ...(withIngress ? [`--providers.kubernetesingress.endpoint=${cluster!.url}`] : []), ...(options.args ?? [])] }),
     });
   } catch (error) {
     await closeBackends();
@@ -185,7 +235,20 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     },
     async writeDynamic(text) {
       if (cluster !== undefined) throw new Error(`scenario ${name}: writeDynamic has no Kubernetes form`);
-      await junction.writeDynamic(renderBackends(text, backends));
+      await junction.writeDynamic(renderBackends(text, served));
+    },
+    async applyCrd(text) {
+      if (cluster === undefined) throw new Error(`scenario ${name}: applyCrd needs Kubernetes mode`);
+      cluster.apply(await clusterObjects(text, served, scenarioGroup, options.values, true, options.serviceBackends));
+    },
+    reconfigure(change) {
+      return cluster === undefined ? run.writeDynamic(change.dynamic) : run.applyCrd(change.crd);
+    },
+    routerName(fileName, objectName, route) {
+      return cluster === undefined ? `${fileName}@file` : generatedRouterName(options.crd ?? files.crd, objectName ?? fileName, route);
+    },
+    routeServiceName(fileService, fileRouter, objectName, route) {
+      return cluster === undefined ? `${fileService}@file` : generatedRouterName(options.crd ?? files.crd, objectName ?? fileRouter, route);
     },
     async send(entryPoint, path, { host, method, headers }) {
       const response = await get(`${junction.url(entryPoint)}${path}`, { method: method ?? 'GET', headers: { ...headers, host } });
@@ -208,7 +271,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
 /** Output once the configurations of both the CRD and the Ingress provider (named `kubernetes`) are applied. */
 export const bothKubernetesProvidersApplied = /^(?=[\s\S]*kubernetescrd provider: configuration read[\s\S]*configuration applied)(?=[\s\S]*kubernetes provider: configuration read[\s\S]*configuration applied)/;
 
-function renderBackends(text: string, backends: ReadonlyMap<string, Upstream>): string {
+function renderBackends(text: string, backends: ReadonlyMap<string, ServedPort>): string {
   return text.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, port: string) => {
     const backend = backends.get(port);
     return backend === undefined ? whole : String(backend.port);

@@ -19,6 +19,8 @@ export interface RecordedRequest {
 
 export interface Upstream {
   readonly name: string;
+  /** The loopback address it listens on (127.0.0.1 unless asked). */
+  readonly host: string;
   readonly port: number;
   readonly url: string;
   readonly requests: RecordedRequest[];
@@ -32,7 +34,8 @@ export type UpstreamHandler = (request: IncomingMessage, response: ServerRespons
  * Answers like traefik/whoami: `Hostname: <name>`, the request line, then every header as received.
  * Records each request. A custom handler may replace the answer.
  */
-export async function startUpstream(t: TestContext | undefined, options: { name?: string; handler?: UpstreamHandler; recordBody?: boolean } = {}): Promise<Upstream> {
+export async function startUpstream(t: TestContext | undefined, options: { name?: string; handler?: UpstreamHandler; recordBody?: boolean; host?: string } = {}): Promise<Upstream> {
+  const host = options.host ?? '127.0.0.1';
   const name = options.name ?? 'upstream';
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((request, response) => {
@@ -49,12 +52,13 @@ export async function startUpstream(t: TestContext | undefined, options: { name?
       response.end(whoamiText(name, request));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   const upstream: Upstream = {
     name,
+    host,
     port,
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     requests,
     get lastRequest() {
       const last = requests[requests.length - 1];

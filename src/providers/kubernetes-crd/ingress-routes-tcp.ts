@@ -36,8 +36,8 @@ interface TcpRoute {
   readonly services?: readonly PortServiceSpec[];
 }
 
-/** The `host:port` addresses of a Service port for TCP and UDP (no scheme). */
-function addresses(context: TranslationContext, parentNamespace: string, spec: PortServiceSpec, protocol: 'tcp' | 'udp'): Outcome<Array<{ address: string }>> {
+/** The `host:port` addresses of a Service port for TCP and UDP (no scheme), with `tls` for a TCP Service that asks. */
+function addresses(context: TranslationContext, parentNamespace: string, spec: PortServiceSpec, protocol: 'tcp' | 'udp'): Outcome<Array<{ address: string; tls?: true }>> {
   const namespace = namespaceOr(spec.namespace, parentNamespace);
   if (!context.options.allowCrossNamespace && namespace !== parentNamespace) {
     return failure('namespace', `${protocol} service ${namespace}/${spec.name} is not in the parent resource namespace ${parentNamespace} (allowCrossNamespace is false)`);
@@ -51,7 +51,9 @@ function addresses(context: TranslationContext, parentNamespace: string, spec: P
   });
   if (!resolved.ok) return failure('', resolved.reason);
   if (resolved.servers.length === 0 && !context.options.allowEmptyServices) return failure('', `no servers found for ${namespace}/${spec.name}`);
-  return success(resolved.servers.map((server) => ({ address: server.url.replace(/^[a-z0-9]+:\/\//, '') })));
+  // As Traefik: a Service marked `tls` is dialled with TLS, on every server it resolves to.
+  const tls: { tls?: true } = protocol === 'tcp' && spec.tls === true ? { tls: true } : {};
+  return success(resolved.servers.map((server) => ({ address: server.url.replace(/^[a-z0-9]+:\/\//, ''), ...tls })));
 }
 
 /** The services of a TCP or UDP route: one load balancer, or a weighted service over one per Service port. */

@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { peerPath, runPeer, skipUnlessPeer } from '../../support/peers.js';
 import { freePort } from '../../support/ports.js';
-import { readScenario, startScenario } from '../../support/scenario.js';
+import { startScenario } from '../../support/scenario.js';
 import { tcpExchange } from '../../support/tcp-peers.js';
 import { until } from '../../support/until.js';
 
@@ -18,7 +18,7 @@ describe('scenario 09: Redis through HostSNI(`*`) on entry point redis', () => {
       redis.kill();
     });
     await until(async () => (await tcpExchange(redisPort, 'PING\r\n', { idleMs: 200 }).catch(() => '')).includes('PONG'), { timeoutMs: 10_000 });
-    const run = await startScenario(t, scenario, { dynamic: readScenario(scenario).dynamic.replace('{{PORT_redis5}}', String(redisPort)) });
+    const run = await startScenario(t, scenario, { ports: { redis5: redisPort } });
     const port = String(run.junction.ports.redis);
 
     assert.equal(runPeer('redis-cli', ['-h', '127.0.0.1', '-p', port, 'PING']).trim(), 'PONG');
@@ -35,7 +35,7 @@ describe('scenario 09: Redis through HostSNI(`*`) on entry point redis', () => {
     await new Promise<void>((resolve) => greeter.listen(0, '127.0.0.1', resolve));
     t.after(() => greeter.close());
     const greeterPort = (greeter.address() as AddressInfo).port;
-    const run = await startScenario(t, scenario, { dynamic: readScenario(scenario).dynamic.replace('{{PORT_redis5}}', String(greeterPort)) });
+    const run = await startScenario(t, scenario, { ports: { redis5: greeterPort } });
 
     assert.equal(await tcpExchange(run.junction.ports.redis!, undefined), 'hello\n');
 

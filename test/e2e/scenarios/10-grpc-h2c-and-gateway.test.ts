@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { check, grpc, healthClient, startGrpcServer, watch } from '../../support/grpc.js';
-import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { startScenario, type ScenarioRun } from '../../support/scenario.js';
 
 const scenario = '10-grpc-h2c-and-gateway';
 
 /** mygrpc: a gRPC server in h2c; mygrpc-gateway: a JSON server for GET /v1/prod/stock. */
 async function start(t: TestContext): Promise<ScenarioRun> {
   const grpcServer = await startGrpcServer(t, { name: 'mygrpc', watchMessages: 3, watchIntervalMs: 400 });
-  const dynamic = readScenario(scenario).dynamic.replace('{{PORT_mygrpc}}', String(grpcServer.port));
   return startScenario(t, scenario, {
-    dynamic,
+    ports: { mygrpc: grpcServer.port },
+    serviceBackends: { 'tk/mygrpc-svc:grpc': 'mygrpc', 'tk/mygrpc-svc:gateway': 'mygrpc-gateway' },
     handlers: {
       'mygrpc-gateway': (request, response) => {
         const isStock = request.method === 'GET' && request.url === '/v1/prod/stock';

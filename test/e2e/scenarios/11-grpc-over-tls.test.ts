@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createCertificateAuthority, writeCertificate } from '../../support/certificates.js';
 import { check, grpc, healthClient, startGrpcServer, tlsHealthClient, type GrpcServer } from '../../support/grpc.js';
-import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { startScenario, type ScenarioRun } from '../../support/scenario.js';
 
 const scenario = '11-grpc-over-tls';
 const host = 'wx.jtthink.com';
@@ -21,8 +21,7 @@ describe('scenario 11: gRPC over TLS at the router, h2c to the backend', () => {
     const dir = await mkdtemp(join(tmpdir(), 'scenario-11-'));
     const files = await writeCertificate(dir, 'mytls', await ca.issue({ commonName: host, dnsNames: [host] }));
     backend = await startGrpcServer(undefined, { name: 'mygrpc' });
-    const dynamic = readScenario(scenario).dynamic.replace('{{PORT_mygrpc}}', String(backend.port));
-    run = await startScenario(undefined, scenario, { dynamic, values: { CERT_mytls: files.certFile, KEY_mytls: files.keyFile } });
+    run = await startScenario(undefined, scenario, { ports: { mygrpc: backend.port }, serviceBackends: { 'tk/mygrpc-svc': 'mygrpc' }, values: { CERT_mytls: files.certFile, KEY_mytls: files.keyFile } });
   });
   after(async () => {
     for (const client of clients) client.close();

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { check, grpc, healthClient, startGrpcServer, type GrpcServer } from '../../support/grpc.js';
-import { readScenario, startScenario, type ScenarioRun } from '../../support/scenario.js';
+import { startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { until } from '../../support/until.js';
 
+/**
+ * File mode only: the crd.yaml holds plain Services that Traefik Mesh's own provider turns into the proxy's
+ * configuration; Junction does not implement that provider, and dynamic.yaml is what it would give the proxy.
+ */
 const scenario = '18-mesh-grpc-circuit-breaker';
 const meshHost = 'prodservice.tk.traefik.mesh';
 
 async function start(t: TestContext, delayMs: number): Promise<{ run: ScenarioRun; server: GrpcServer; client: grpc.Client }> {
   const server = await startGrpcServer(t, { name: 'prodservice', delayMs });
-  const dynamic = readScenario(scenario).dynamic.replace('{{PORT_prodservice}}', String(server.port));
-  const run = await startScenario(t, scenario, { dynamic, values: { CLUSTER_IP_prodservice: '10.43.12.7' } });
+  const run = await startScenario(t, scenario, { provider: 'file', ports: { prodservice: server.port }, values: { CLUSTER_IP_prodservice: '10.43.12.7' } });
   const client = healthClient(`127.0.0.1:${run.junction.ports['http-5000']}`, `${meshHost}:80`);
   t.after(() => client.close());
   return { run, server, client };

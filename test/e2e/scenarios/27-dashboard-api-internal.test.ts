@@ -32,7 +32,7 @@ describe('scenario 27: the dashboard through a router to api@internal', () => {
   it('lists the router itself in /api/http/routers, enabled, to api@internal', async () => {
     const response = await run.send('web', '/api/http/routers', { host });
 
-    const router = (JSON.parse(response.body) as Array<Record<string, unknown>>).find((item) => item.name === 'traefik-dashboard@file');
+    const router = (JSON.parse(response.body) as Array<Record<string, unknown>>).find((item) => item.name === run.routerName('traefik-dashboard'));
     assert.equal(router?.service, 'api@internal');
     assert.equal(router?.status, 'enabled');
   });

@@ -11,14 +11,16 @@ import { until } from '../../support/until.js';
 const scenario = '32-redirect-scheme-https';
 const host = 'who.qikqiak.com';
 
-/** Phase 1: the http route without the middleware. */
-const withoutMiddleware = readScenario(scenario).dynamic.replace(/\n\s+middlewares:\n\s+- redirect-https\n/, '\n');
+/** Phase 1: the http route without the middleware, in both forms. */
+const scenarioFiles = readScenario(scenario);
+const withoutMiddleware = scenarioFiles.dynamic.replace(/\n\s+middlewares:\n\s+- redirect-https\n/, '\n');
+const crdWithoutMiddleware = scenarioFiles.crd.replace(/\n\s+middlewares:\n\s+- name: redirect-https\n/, '\n');
 
 describe('scenario 32: force HTTPS with redirectScheme', () => {
   let run: ScenarioRun;
   before(async () => {
     const files = await writeCertificate(await mkdtemp(join(tmpdir(), 'scenario-32-')), 'who-tls', await selfSignedCertificate({ dnsNames: [host] }));
-    run = await startScenario(undefined, scenario, { dynamic: withoutMiddleware, values: { 'CERT_who-tls': files.certFile, 'KEY_who-tls': files.keyFile } });
+    run = await startScenario(undefined, scenario, { dynamic: withoutMiddleware, crd: crdWithoutMiddleware, values: { 'CERT_who-tls': files.certFile, 'KEY_who-tls': files.keyFile } });
   });
   after(() => run?.close());
 
@@ -31,7 +33,7 @@ describe('scenario 32: force HTTPS with redirectScheme', () => {
   });
 
   it('phase 2: redirects /tls with 302 Found to https://who.qikqiak.com/tls once the middleware is attached, without calling the backend', async () => {
-    await run.writeDynamic(readScenario(scenario).dynamic);
+    await run.reconfigure(scenarioFiles);
     const response = await until(async () => {
       const answer = await run.send('web', '/tls', { host });
       return answer.status === 302 ? answer : undefined;

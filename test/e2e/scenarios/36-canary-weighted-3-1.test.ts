@@ -5,7 +5,7 @@ import { until } from '../../support/until.js';
 
 const scenario = '36-canary-weighted-3-1';
 const host = 'wrr.qikqiak.com';
-const { dynamic } = readScenario(scenario);
+const { dynamic, crd } = readScenario(scenario);
 
 describe('scenario 36: canary release with a weighted service (3:1)', () => {
   let run: ScenarioRun;
@@ -26,10 +26,13 @@ describe('scenario 36: canary release with a weighted service (3:1)', () => {
 
   /** Rewrites the weights and waits until the new ones serve (a whole cycle shows them). */
   const reweigh = async (v1: number, v2: number): Promise<void> => {
-    const text = dynamic.replace(/name: appv1\n(\s+)weight: 3/, `name: appv1\n$1weight: ${v1}`).replace(/name: appv2\n(\s+)weight: 1/, `name: appv2\n$1weight: ${v2}`);
-    assert.notEqual(text, dynamic);
+    const change = (text: string): string => {
+      const changed = text.replace(/name: appv1\n(\s+)weight: 3/, `name: appv1\n$1weight: ${v1}`).replace(/name: appv2\n(\s+)weight: 1/, `name: appv2\n$1weight: ${v2}`);
+      assert.notEqual(changed, text);
+      return changed;
+    };
     const from = run.junction.output().length;
-    await run.writeDynamic(text);
+    await run.reconfigure({ dynamic: change(dynamic), crd: change(crd) });
     await run.junction.waitForOutput(/configuration applied/, { from });
   };
 

@@ -87,9 +87,10 @@ describe('scenario 37: traffic mirroring, 100 % to v1 and 50 % copied to v2', ()
 
   it('step 6: a percent outside 0–100 is a configuration error; the router answers 404', async () => {
     const from = run.junction.output().length;
-    await run.writeDynamic(readScenario(scenario).dynamic.replace('percent: 50', 'percent: 120'));
+    const { dynamic, crd } = readScenario(scenario);
+    await run.reconfigure({ dynamic: dynamic.replace('percent: 50', 'percent: 120'), crd: crd.replace('percent: 50', 'percent: 120') });
 
-    await run.junction.waitForOutput(/http\.services\.app-mirror\.mirroring\.mirrors\[0\]\.percent: percent must be between 0 and 100/, { from });
+    await run.junction.waitForOutput(/http\.services\.(default-)?app-mirror(@kubernetescrd)?\.mirroring\.mirrors\[0\]\.percent: percent must be between 0 and 100/, { from });
     await until(async () => (await run.send('web', '/n', { host })).status === 404);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createCertificateAuthority, writeCertificate } from '../../support/certificates.js';
-import { readScenario, startScenario } from '../../support/scenario.js';
+import { startScenario } from '../../support/scenario.js';
 import { startTcpEcho, tcpExchange, tlsExchange } from '../../support/tcp-peers.js';
 
 const scenario = '39-tcp-tls-termination-sni';
@@ -16,10 +16,8 @@ describe('scenario 39: TLS terminated for HostSNI(`mongo.local`), plain bytes to
     const files = await writeCertificate(dir, 'mongo.local', await ca.issue({ dnsNames: ['mongo.local'] }));
     const mongo = await startTcpEcho(t, { name: 'mongo' });
     const run = await startScenario(t, scenario, {
-      dynamic: readScenario(scenario)
-        .dynamic.replace('{{PORT_mongo-traefik}}', String(mongo.port))
-        .replace('{{CERT_mongo.local}}', files.certFile)
-        .replace('{{KEY_mongo.local}}', files.keyFile),
+      ports: { 'mongo-traefik': mongo.port },
+      values: { 'CERT_mongo.local': files.certFile, 'KEY_mongo.local': files.keyFile },
     });
     const port = run.junction.ports.mongo!;
 

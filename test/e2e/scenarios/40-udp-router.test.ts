@@ -3,13 +3,11 @@ import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { get } from '../../support/http.js';
-import { startJunction, type JunctionProcess } from '../../support/junction.js';
 import { peerPath, skipUnlessPeer } from '../../support/peers.js';
-import { readScenario } from '../../support/scenario.js';
+import { replicaHost, startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { startUdpBackend, udpClient, type UdpBackend } from '../../support/udp.js';
 import { until } from '../../support/until.js';
 
-const scenario = readScenario('40-udp-router');
 
 /** `echo "<text>" | socat - udp4-datagram:127.0.0.1:<port>`, as the README's user runs it; resolves with what socat printed. */
 function socatEcho(port: number, text: string): Promise<string> {
@@ -25,22 +23,15 @@ function socatEcho(port: number, text: string): Promise<string> {
 
 for (const args of [[], ['--workers=2']]) {
   describe(`scenario 40: UDP router with sessions, round robin over two replicas, TCP and UDP on one port${args.length > 0 ? ` (${args.join(' ')})` : ''}`, () => {
-    let junction: JunctionProcess;
+    let run: ScenarioRun;
     let replicas: UdpBackend[];
     let port: number;
 
     before(async () => {
-      replicas = [await startUdpBackend(undefined, { name: 'whoamiudp-1' }), await startUdpBackend(undefined, { name: 'whoamiudp-2' })];
-      junction = await startJunction(undefined, {
-        static: scenario.static,
-        dynamic: scenario.dynamic.replace('{{PORT_whoamiudp-1}}', String(replicas[0]!.port)).replace('{{PORT_whoamiudp-2}}', String(replicas[1]!.port)),
-        dynamicFileName: 'dynamic.yaml',
-        args,
-        waitReady: false,
-      });
-      // A loaded machine can take a while to fork the workers; wait longer than the helper's default.
-      await junction.waitForOutput(args.length > 0 ? /workers listening/ : /configuration applied/, { timeoutMs: 30_000 });
-      port = junction.ports.udpep!;
+      const names = ['whoamiudp-1', 'whoamiudp-2'];
+      replicas = await Promise.all(names.map((name) => startUdpBackend(undefined, { name, host: replicaHost(name) })));
+      run = await startScenario(undefined, '40-udp-router', { ports: Object.fromEntries(replicas.map((replica, index) => [names[index]!, { port: replica.port, host: replicaHost(names[index]!) }])), args });
+      port = run.junction.ports.udpep!;
       // With workers the configuration reaches the primary's UDP entryPoint a moment after the workers listen.
       const probe = await udpClient(undefined, port);
       await until(async () => (await probe.request('ready', { timeoutMs: 500 })) !== undefined, { message: 'a first UDP answer' });
@@ -48,7 +39,7 @@ for (const args of [[], ['--workers=2']]) {
     });
 
     after(async () => {
-      await junction?.stop('SIGKILL');
+      await run?.close();
       await Promise.all((replicas ?? []).map((replica) => replica.close()));
     });
 

@@ -28,7 +28,9 @@ async function metrics(run: ScenarioRun): Promise<{ status: number; contentType:
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
-const routerHistogram = 'traefik_router_request_duration_seconds_bucket{code="200",method="GET",protocol="http",router="server@file",service="server@file"';
+/** The labels of the scenario's router and its service, named as the provider names them. */
+const routerLabels = (run: ScenarioRun): string => `router="${run.routerName('server')}",service="${run.routeServiceName('server', 'server')}"`;
+const routerHistogram = (run: ScenarioRun): string => `traefik_router_request_duration_seconds_bucket{code="200",method="GET",protocol="http",${routerLabels(run)}`;
 
 describe('scenario 44: Prometheus metrics with entry point, router and service labels', () => {
   it('counts requests per entryPoint, router and service with Traefik\'s labels, histograms and gauges', async (t) => {
@@ -47,8 +49,8 @@ describe('scenario 44: Prometheus metrics with entry point, router and service l
     assert.equal(sample(text, 'traefik_entrypoint_requests_total{code="200",entrypoint="web",method="GET",protocol="http"}'), 3);
     assert.equal(sample(text, 'traefik_entrypoint_requests_total{code="200",entrypoint="web",method="POST",protocol="http"}'), 1);
     assert.equal(sample(text, 'traefik_entrypoint_requests_total{code="404",entrypoint="web",method="GET",protocol="http"}'), 1);
-    assert.equal(sample(text, 'traefik_router_requests_total{code="200",method="GET",protocol="http",router="server@file",service="server@file"}'), 3);
-    assert.equal(sample(text, 'traefik_service_requests_total{code="200",method="GET",protocol="http",service="server@file"}'), 3);
+    assert.equal(sample(text, `traefik_router_requests_total{code="200",method="GET",protocol="http",${routerLabels(run)}}`), 3);
+    assert.equal(sample(text, `traefik_service_requests_total{code="200",method="GET",protocol="http",service="${run.routeServiceName('server', 'server')}"}`), 3);
     for (const prefix of ['traefik_entrypoint', 'traefik_router', 'traefik_service']) {
       for (const bound of ['0.1', '0.3', '1.2', '5', '+Inf']) assert.match(text, new RegExp(`^${prefix}_request_duration_seconds_bucket\\{[^}]*le="${bound.replace('+', '\\+')}"\\} `, 'm'));
       assert.match(text, new RegExp(`^${prefix}_request_duration_seconds_sum\\{`, 'm'));
@@ -69,10 +71,10 @@ describe('scenario 44: Prometheus metrics with entry point, router and service l
     for (let i = 0; i < 2; i++) assert.equal((await run.send('web', '/', { host })).status, 200);
     const after = await until(async () => {
       const scraped = await metrics(run);
-      return sample(scraped.text, `${routerHistogram},le="+Inf"}`) === 3 ? scraped : undefined;
+      return sample(scraped.text, `${routerHistogram(run)},le="+Inf"}`) === 3 ? scraped : undefined;
     });
 
-    const gained = (bound: string): number => (sample(after.text, `${routerHistogram},le="${bound}"}`) ?? 0) - (sample(before.text, `${routerHistogram},le="${bound}"}`) ?? 0);
+    const gained = (bound: string): number => (sample(after.text, `${routerHistogram(run)},le="${bound}"}`) ?? 0) - (sample(before.text, `${routerHistogram(run)},le="${bound}"}`) ?? 0);
     assert.equal(gained('1.2'), 2);
     assert.equal(gained('0.3'), 0);
   });
