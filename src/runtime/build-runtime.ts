@@ -137,6 +137,12 @@ class RuntimeBuilder {
       ruleSyntax: (value, path) => this.#ruleSyntax(value, path),
       providerRank: (provider) => this.#providerRank(provider),
       state: (key, create) => this.#state.acquire(key, create, this.#usedState),
+      serverHealth: (service, definition, servers, plan) => {
+        const key = `tcp-service\0${service}\0health\0${definition}`;
+        const watch = this.#state.acquire(key, () => this.#health.watch(key, service, servers, plan), this.#usedState);
+        watch.update(plan);
+        return watch.table;
+      },
     }, tcpEntryPoints);
     const routers = new Map<string, RouterTable>();
     const httpsRouters = new Map<string, RouterTable>();
