@@ -70,7 +70,8 @@ tls:
       minVersion: VersionTLS13
 `;
 
-const ready = { readyPattern: /kubernetes provider: configuration read[\s\S]*configuration applied/, readyTimeoutMs: 60_000 };
+// Two instances load the Kubernetes client side by side, which takes a while on a busy machine.
+const ready = { readyPattern: /kubernetes provider: configuration read[\s\S]*configuration applied/, readyTimeoutMs: 120_000 };
 
 describe('Kubernetes Ingress provider conformance', () => {
   let cluster: KubernetesApiServer;
