@@ -135,7 +135,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
 }
 
 export interface AggregatorOptions {
-  /** `providers.providersThrottleDuration`: at most one new configuration per this many milliseconds. */
+  /** `providers.providersThrottleDuration`: at most one new snapshot per provider per this many milliseconds. */
   readonly throttleMs: number;
   /** Providers whose first snapshot the first configuration waits for, so start-up applies them together. */
   readonly expectedProviders?: readonly string[];
@@ -146,14 +146,17 @@ export interface AggregatorOptions {
 }
 
 /**
- * Keeps the latest snapshot of every provider and hands on merged configurations. A burst of pushes is
- * throttled: the first is applied at once, later ones at most once per `throttleMs`, always the newest.
+ * Keeps the latest snapshot of every provider and hands on merged configurations. Each provider is throttled on
+ * its own, as in Traefik: its first snapshot is applied at once, later ones at most once per `throttleMs`,
+ * always the newest; a burst from one provider never delays another's.
  */
 export class Aggregator {
   readonly #options: AggregatorOptions;
+  /** The snapshots merges read: each provider's last one let through its throttle. */
   readonly #snapshots = new Map<string, DecodedSnapshot>();
-  #window: NodeJS.Timeout | undefined;
-  #isPending = false;
+  /** Per provider, the newest snapshot waiting for its throttle window to end. */
+  readonly #waiting = new Map<string, DecodedSnapshot>();
+  readonly #windows = new Map<string, NodeJS.Timeout>();
   #isStarting: boolean;
   #startTimer: NodeJS.Timeout | undefined;
 
@@ -170,39 +173,54 @@ export class Aggregator {
     if (!this.#isStarting) return;
     this.#isStarting = false;
     clearTimeout(this.#startTimer);
-    if (this.#snapshots.size > 0) this.#applyNow();
+    if (this.#snapshots.size === 0) return;
+    this.#applyMerged();
+    for (const provider of this.#snapshots.keys()) this.#openWindow(provider);
   }
 
-  /** Records a provider's new snapshot; the merged result is applied now or when the throttle window ends. */
+  /** Records a provider's new snapshot; it is applied now or when that provider's throttle window ends. */
   update(provider: string, snapshot: ProviderSnapshot): void {
-    this.#snapshots.set(provider, decodeSnapshot(snapshot));
+    const decoded = decodeSnapshot(snapshot);
     if (this.#isStarting) {
+      this.#snapshots.set(provider, decoded);
       if ((this.#options.expectedProviders ?? []).every((name) => this.#snapshots.has(name))) this.#endStart();
       return;
     }
-    if (this.#window !== undefined) {
-      this.#isPending = true;
+    if (this.#windows.has(provider)) {
+      this.#waiting.set(provider, decoded);
       return;
     }
-    this.#applyNow();
+    this.#letThrough(provider, decoded);
   }
 
-  #applyNow(): void {
-    this.#isPending = false;
+  #letThrough(provider: string, decoded: DecodedSnapshot): void {
+    this.#snapshots.set(provider, decoded);
+    this.#applyMerged();
+    this.#openWindow(provider);
+  }
+
+  #applyMerged(): void {
     const { merged, errors } = mergeSnapshots(this.#snapshots);
     this.#options.apply(merged, errors);
+  }
+
+  #openWindow(provider: string): void {
     if (this.#options.throttleMs <= 0) return;
-    this.#window = setTimeout(() => {
-      this.#window = undefined;
-      if (this.#isPending) this.#applyNow();
+    const window = setTimeout(() => {
+      this.#windows.delete(provider);
+      const next = this.#waiting.get(provider);
+      if (next === undefined) return;
+      this.#waiting.delete(provider);
+      this.#letThrough(provider, next);
     }, this.#options.throttleMs);
-    this.#window.unref();
+    window.unref();
+    this.#windows.set(provider, window);
   }
 
   close(): void {
     clearTimeout(this.#startTimer);
-    clearTimeout(this.#window);
-    this.#window = undefined;
+    for (const window of this.#windows.values()) clearTimeout(window);
+    this.#windows.clear();
+    this.#waiting.clear();
   }
 }
-

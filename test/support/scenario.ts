@@ -9,6 +9,7 @@ import { startUpstream, type Upstream, type UpstreamHandler } from './upstream.j
 import { until } from './until.js';
 import { KubernetesApiServer } from './kubernetes/api-server.js';
 import { clusterObjects, generatedRouterName, kubernetesStatic, type ServedPort, type ServiceBackends, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
+import { holdsIngresses } from './kubernetes/legacy-ingress.js';
 
 /**
  * Where scenarios read their dynamic configuration: `file` (dynamic.yaml), or `kubernetescrd` (crd.yaml applied
@@ -155,7 +156,8 @@ export interface StartScenarioOptions {
   readonly args?: readonly string[];
   /**
    * The whole static configuration as command-line flags (placeholders filled in) instead of static.yaml; in
-   * Kubernetes mode `--providers.kubernetescrd.endpoint` is added.
+   * Kubernetes mode `--providers.kubernetescrd.endpoint` is added (and `--providers.kubernetesingress.endpoint` when
+   * the manifests hold Ingresses).
    */
   readonly flags?: readonly string[];
   /** Where the dynamic configuration comes from (default: JUNCTION_SCENARIO_PROVIDER, else `file`). */
@@ -183,6 +185,7 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   let cluster: KubernetesApiServer | undefined;
   const closeBackends = (): Promise<unknown> => Promise.all([...[...backends.values()].map((backend) => backend.close()), cluster?.close()]);
   let junction: JunctionProcess;
+  let withIngress = false;
   try {
     for (const backendName of backendNames) {
       const handler = options.handlers?.[backendName];
@@ -192,23 +195,26 @@ export async function startScenario(t: TestContext | undefined, name: string, op
     if (provider === 'kubernetescrd') {
       if (options.dynamic !== undefined && options.crd === undefined) throw new Error(`scenario ${name}: the dynamic variant has no Kubernetes form`);
       cluster = await KubernetesApiServer.start({ bookmarkIntervalMs: 10_000 });
-      cluster.apply(await clusterObjects(options.crd ?? files.crd, served, scenarioGroup, options.values, false, options.serviceBackends));
+      const objects = await clusterObjects(options.crd ?? files.crd, served, scenarioGroup, options.values, false, options.serviceBackends);
+      // Ingresses and IngressClasses are read by the Ingress provider, which then runs beside the CRD provider.
+      withIngress = holdsIngresses(objects);
+      cluster.apply(objects);
     }
     junction = await startJunction(undefined, {
-      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions),
+      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions, withIngress),
       dynamic: cluster === undefined ? renderBackends(dynamicText, served) : '',
       dynamicFileName: 'dynamic.yaml',
       // The Kubernetes client takes seconds to load on a busy machine, then lists every kind once.
       // Ready once the cluster's configuration is applied, not the start-up one made without it.
       // A busy machine can take a while to fork workers, too.
       readyTimeoutMs: 60_000,
-      ...(cluster === undefined ? {} : { readyPattern: /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
+      ...(cluster === undefined ? {} : { readyPattern: withIngress ? bothKubernetesProvidersApplied : /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
       ...(options.flags === undefined
         ? options.args !== undefined ? { args: options.args } : {}
-        : { configFile: false, args: [...options.flags, ...(cluster === undefined ? [] : [`--providers.kubernetescrd.endpoint=${cluster.url}`]), ...(options.args ?? [])] }),
+        : { configFile: false, args: [...options.flags, ...(cluster === undefined ? [] : [`--providers.kubernetescrd.endpoint=${cluster.url}`]), ...(withIngress ? [`--providers.kubernetesingress.endpoint=${cluster!.url}`] : []), ...(options.args ?? [])] }),
     });
   } catch (error) {
     await closeBackends();
@@ -267,6 +273,9 @@ export async function startScenario(t: TestContext | undefined, name: string, op
   t?.after(() => run.close());
   return run;
 }
+
+/** Output once the configurations of both the CRD and the Ingress provider (named `kubernetes`) are applied. */
+export const bothKubernetesProvidersApplied = /^(?=[\s\S]*kubernetescrd provider: configuration read[\s\S]*configuration applied)(?=[\s\S]*kubernetes provider: configuration read[\s\S]*configuration applied)/;
 
 function renderBackends(text: string, backends: ReadonlyMap<string, ServedPort>): string {
   return text.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, port: string) => {

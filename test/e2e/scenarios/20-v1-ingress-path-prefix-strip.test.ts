@@ -55,6 +55,6 @@ describe('scenario 20: Traefik 1.x Ingress with PathPrefixStrip', () => {
     });
   }
 
-  // Step 6, second half (404 for /cheddarx with providers.kubernetesIngress.strictPrefixMatching=true) is left out:
-  // it is an option of the Kubernetes Ingress provider, which Junction does not have yet.
+  // Step 6, second half (404 for /cheddarx with providers.kubernetesIngress.strictPrefixMatching=true) is an option of
+  // the Ingress provider: test/e2e/kubernetes-ingress/conformance.test.ts checks it.
 });

@@ -37,7 +37,15 @@ describe('scenario 23: the priority annotation overrides the longest-rule defaul
   });
 
   it('restores the length-based order without restart when both priorities are removed (back to scenario 22)', async () => {
-    await run.writeDynamic(readScenario('22-v1-ingress-longest-path').dynamic);
+    if (run.cluster === undefined) await run.writeDynamic(readScenario('22-v1-ingress-longest-path').dynamic);
+    else {
+      // Kubernetes mode: the priority annotation taken off both Ingresses.
+      for (const name of ['cheddar', 'wensleydale']) {
+        const ingress = structuredClone(run.cluster.get('networking.k8s.io/v1', 'Ingress', 'default', name)!);
+        delete ingress.metadata.annotations!['traefik.ingress.kubernetes.io/router.priority'];
+        run.cluster.apply(ingress);
+      }
+    }
 
     const response = await until(async () => {
       const answer = await run.send('web', '/cheddar/wensleydale/xxx', { host: 'cheeses.minikube' });

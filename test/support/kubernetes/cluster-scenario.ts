@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import { selfSignedCertificate } from '../certificates.js';
 import { parseManifests, type KubeObject, type KubernetesApiServer } from './api-server.js';
+import { modernIngresses } from './legacy-ingress.js';
 
 /** A local server playing a Service: an echo backend, or a server the test started. */
 export interface ServedPort {
@@ -44,15 +45,35 @@ export function declaredCrdOptions(staticText: string): Record<string, unknown> 
   return options;
 }
 
+/** Canonical spelling of the `providers.kubernetesIngress` options a scenario's flags may name in lower case. */
+const ingressOptionNames = [
+  'endpoint', 'token', 'certAuthFilePath', 'namespaces', 'labelSelector', 'ingressClass', 'throttleDuration', 'allowEmptyServices',
+  'allowExternalNameServices', 'nativeLBByDefault', 'disableIngressClassLookup', 'disableClusterScopeResources', 'strictPrefixMatching',
+  'crossProviderNamespaces',
+];
+
+/** The `providers.kubernetesIngress` options a scenario declares in its static.yaml comments, by their canonical names. */
+export function declaredIngressOptions(staticText: string): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const match of staticText.matchAll(/--providers\.kubernetesingress\.([A-Za-z]+)=(\S+)/gi)) {
+    const name = ingressOptionNames.find((candidate) => candidate.toLowerCase() === match[1]!.toLowerCase());
+    if (name === undefined) throw new Error(`unknown kubernetesIngress option in scenario flags: ${match[1]}`);
+    const value = match[2]!;
+    options[name] = value === 'true' ? true : value === 'false' ? false : value;
+  }
+  return options;
+}
+
 /**
  * The scenario's static configuration with its file provider replaced by the CRD provider reading `server`
- * (the scenario's declared options, then `overrides`).
+ * (the scenario's declared options, then `overrides`), and by the Ingress provider too when `withIngress` is set.
  */
-export function kubernetesStatic(staticText: string, server: KubernetesApiServer, overrides: Record<string, unknown> = {}): string {
+export function kubernetesStatic(staticText: string, server: KubernetesApiServer, overrides: Record<string, unknown> = {}, withIngress = false): string {
   const config = (parse(staticText) ?? {}) as { providers?: Record<string, unknown> };
   const providers = { ...(config.providers ?? {}) };
   delete providers['file'];
   providers['kubernetesCRD'] = { ...declaredCrdOptions(staticText), ...overrides, endpoint: server.url };
+  if (withIngress) providers['kubernetesIngress'] = { ...declaredIngressOptions(staticText), endpoint: server.url };
   return stringify({ ...config, providers });
 }
 
@@ -169,7 +190,8 @@ export async function clusterObjects(
 ): Promise<KubeObject[]> {
   const withPorts = crdText.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, name: string) => String(backends.get(name)?.port ?? whole));
   const rendered = localServiceUrls(await renderCertificates(withPorts, values), backends);
-  const objects = inGroup(parseManifests(rendered), group);
+  // Legacy Ingresses in the modern form their READMEs give: Traefik v3, like Junction, reads networking.k8s.io/v1 only.
+  const objects = modernIngresses(inGroup(parseManifests(rendered), group));
   const services = objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Service');
   // Some seeds route to a Service they deployed earlier (whoami): a backend without one gets it in `default`.
   for (const name of isChange ? [] : backends.keys()) {
