@@ -2,6 +2,7 @@ import { nearestName } from '../../config/errors.js';
 import type { DnsProvider } from './dns-provider.js';
 import { UnknownDnsProviderError } from './dns-provider.js';
 import { execConfigFromEnv, ExecProvider } from './exec/exec.js';
+import { httpReqConfigFromEnv, HttpReqProvider } from './httpreq/httpreq.js';
 
 /** Builds a provider from its environment; throws DnsProviderConfigError naming what is missing or wrong. */
 type DnsProviderFactory = (env: NodeJS.ProcessEnv) => DnsProvider;
@@ -9,6 +10,7 @@ type DnsProviderFactory = (env: NodeJS.ProcessEnv) => DnsProvider;
 /** Every DNS provider, keyed by the name `dnsChallenge.provider` uses (lego's code for it). */
 const dnsProviderFactories: Readonly<Record<string, DnsProviderFactory>> = {
   exec: (env) => new ExecProvider(execConfigFromEnv(env)),
+  httpreq: (env) => new HttpReqProvider(httpReqConfigFromEnv(env)),
 };
 
 /** The names `dnsChallenge.provider` accepts, sorted. */
