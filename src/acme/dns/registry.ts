@@ -3,14 +3,18 @@ import type { DnsProvider } from './dns-provider.js';
 import { UnknownDnsProviderError } from './dns-provider.js';
 import { execConfigFromEnv, ExecProvider } from './exec/exec.js';
 import { httpReqConfigFromEnv, HttpReqProvider } from './httpreq/httpreq.js';
+import { rfc2136ConfigFromEnv, Rfc2136Provider } from './rfc2136/rfc2136.js';
 
 /** Builds a provider from its environment; throws DnsProviderConfigError naming what is missing or wrong. */
-type DnsProviderFactory = (env: NodeJS.ProcessEnv) => DnsProvider;
+type DnsProviderFactory = (env: NodeJS.ProcessEnv, name: string) => DnsProvider;
 
 /** Every DNS provider, keyed by the name `dnsChallenge.provider` uses (lego's code for it). */
 const dnsProviderFactories: Readonly<Record<string, DnsProviderFactory>> = {
   exec: (env) => new ExecProvider(execConfigFromEnv(env)),
   httpreq: (env) => new HttpReqProvider(httpReqConfigFromEnv(env)),
+  rfc2136: (env, name) => new Rfc2136Provider(rfc2136ConfigFromEnv(env, name), name),
+  // lego's newer name for the same provider.
+  dnsupdate: (env, name) => new Rfc2136Provider(rfc2136ConfigFromEnv(env, name), name),
 };
 
 /** The names `dnsChallenge.provider` accepts, sorted. */
@@ -25,5 +29,5 @@ export function createDnsProvider(provider: string, env: NodeJS.ProcessEnv): Dns
   if (factory === undefined) {
     throw new UnknownDnsProviderError(provider, knownDnsProviders, nearestName(provider, knownDnsProviders));
   }
-  return factory(env);
+  return factory(env, provider);
 }
