@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
 import type { Pebble } from './pebble.js';
 
@@ -93,4 +95,27 @@ http:
         servers:
           - url: "${upstreamUrl}"
 `;
+}
+
+/**
+ * Writes an `exec` DNS provider script (`<hook> present|cleanup <fqdn> <value>`) that sets and clears the TXT
+ * record on challtestsrv, and appends each call to `calls.log` beside it; returns both paths.
+ */
+export async function writeDnsHook(directory: string, pebble: Pebble): Promise<{ hook: string; calls: string }> {
+  const hook = join(directory, 'dns-hook.mjs');
+  const calls = join(directory, 'calls.log');
+  await writeFile(
+    hook,
+    `#!${process.execPath}
+import { appendFileSync } from 'node:fs';
+const [action, fqdn, value] = process.argv.slice(2);
+appendFileSync(${JSON.stringify(calls)}, action + ' ' + fqdn + ' ' + value + '\\n');
+const path = action === 'present' ? '/set-txt' : '/clear-txt';
+const body = action === 'present' ? { host: fqdn, value } : { host: fqdn };
+const response = await fetch(${JSON.stringify(pebble.dnsManagementUrl)} + path, { method: 'POST', body: JSON.stringify(body) });
+process.exit(response.ok ? 0 : 1);
+`,
+    { mode: 0o755 },
+  );
+  return { hook, calls };
 }
