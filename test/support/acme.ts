@@ -1,5 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connect, type PeerCertificate } from 'node:tls';
 import type { Pebble } from './pebble.js';
 
@@ -118,4 +120,19 @@ process.exit(response.ok ? 0 : 1);
     { mode: 0o755 },
   );
   return { hook, calls };
+}
+
+/** Traefik's acme.json fixture (`le` with one certificate, `other` empty), as Traefik v3 writes it. */
+export const traefikAcmeJsonFixture = fileURLToPath(new URL('../../../test/fixtures/acme/traefik-acme.json', import.meta.url));
+
+/**
+ * Traefik's acme.json fixture with `certificate` stored for `stored.example.com` and `www.stored.example.com`,
+ * and a fresh RSA account key, as Traefik would have written them.
+ */
+export async function traefikAcmeJson(certificate: { readonly cert: string; readonly key: string }): Promise<string> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return (await readFile(traefikAcmeJsonFixture, 'utf8'))
+    .replace('{{ACCOUNT_KEY}}', privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'))
+    .replace('{{CERTIFICATE}}', Buffer.from(certificate.cert).toString('base64'))
+    .replace('{{KEY}}', Buffer.from(certificate.key).toString('base64'));
 }
