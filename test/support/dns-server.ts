@@ -55,6 +55,11 @@ export interface DnsServerOptions {
   readonly truncateUdp?: boolean;
   /** Shift the clock the server checks signatures against, in seconds. */
   readonly clockSkewSeconds?: number;
+  /**
+   * Called after an update changed the TXT records at a name, with the values now there; the update's answer
+   * waits for it (so a mirror, such as challtestsrv for pebble, is current before the client goes on).
+   */
+  readonly onTxtChange?: (name: string, values: string[]) => Promise<void> | void;
 }
 
 export async function startDnsServer(t: TestContext | undefined, options: DnsServerOptions): Promise<TestDnsServer> {
@@ -64,6 +69,8 @@ export async function startDnsServer(t: TestContext | undefined, options: DnsSer
   const log: DnsExchange[] = [];
   const updates: AppliedUpdate[] = [];
   let serial = 1;
+  // Assigned once the sockets are bound; the answering functions only run after that.
+  let server: TestDnsServer;
   const now = (): number => Math.floor(Date.now() / 1000) + (options.clockSkewSeconds ?? 0);
 
   for (const record of options.records ?? []) {
@@ -80,7 +87,7 @@ export async function startDnsServer(t: TestContext | undefined, options: DnsSer
     data: { kind: 'soa', soa: { mname: `ns.${zone}`, rname: `hostmaster.${zone}`, serial, refresh: 3600, retry: 600, expire: 86400, minimum: 60 } },
   });
 
-  function answer(request: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+  function answer(request: Buffer, transport: 'udp' | 'tcp'): Buffer | Promise<Buffer> | undefined {
     let decoded: DnsMessage;
     try {
       decoded = decodeMessage(request).message;
@@ -126,7 +133,7 @@ export async function startDnsServer(t: TestContext | undefined, options: DnsSer
     });
   }
 
-  function update(request: Buffer, decoded: DnsMessage, record: (rcode: number, tsigError?: string) => void): Buffer {
+  function update(request: Buffer, decoded: DnsMessage, record: (rcode: number, tsigError?: string) => void): Buffer | Promise<Buffer> {
     let signed: SignedMessage | undefined;
     try {
       signed = readTsig(request);
@@ -194,7 +201,15 @@ export async function startDnsServer(t: TestContext | undefined, options: DnsSer
     serial += 1;
     updates.push({ zone, keyName: key?.name, records: decoded.authorities });
     record(Rcode.NOERROR);
-    return sign(reply(decoded, Rcode.NOERROR));
+    const answered = sign(reply(decoded, Rcode.NOERROR));
+    const onTxtChange = options.onTxtChange;
+    if (onTxtChange === undefined) return answered;
+    const changed = [...new Set(decoded.authorities.filter((change) => change.type === RecordType.TXT || change.type === RecordType.ANY)
+      .map((change) => canonicalName(change.name)))];
+    return (async () => {
+      for (const name of changed) await onTxtChange(name, server.txt(name));
+      return answered;
+    })();
   }
 
   /** An answer echoing the question (for UPDATE, the zone section: RFC 2136 §3.8) and nothing else. */
@@ -203,7 +218,7 @@ export async function startDnsServer(t: TestContext | undefined, options: DnsSer
   }
 
   const { udp, tcp, port } = await bindBoth((message, transport) => answer(message, transport));
-  const server: TestDnsServer = {
+  server = {
     host: '127.0.0.1',
     port,
     address: `127.0.0.1:${port}`,
@@ -247,7 +262,7 @@ function headerOnly(request: Buffer): DnsMessage {
 
 const openSockets = new WeakMap<Server, Set<Socket>>();
 
-type Answerer = (message: Buffer, transport: 'udp' | 'tcp') => Buffer | undefined;
+type Answerer = (message: Buffer, transport: 'udp' | 'tcp') => Buffer | Promise<Buffer> | undefined;
 
 /** Binds UDP on a free port, then TCP on the same one, trying again when another program holds that TCP port. */
 async function bindBoth(answer: Answerer): Promise<{ udp: UdpSocket; tcp: Server; port: number }> {
@@ -268,8 +283,13 @@ async function bindBoth(answer: Answerer): Promise<{ udp: UdpSocket; tcp: Server
       continue;
     }
     udp.on('message', (message, remote) => {
-      const reply = answer(message, 'udp');
-      if (reply !== undefined) udp.send(reply, remote.port, remote.address);
+      void Promise.resolve(answer(message, 'udp')).then((reply) => {
+        try {
+          if (reply !== undefined) udp.send(reply, remote.port, remote.address);
+        } catch {
+          // closed while the answer was being prepared
+        }
+      });
     });
     tcp.on('connection', (socket) => {
       sockets.add(socket);
@@ -280,12 +300,14 @@ async function bindBoth(answer: Answerer): Promise<{ udp: UdpSocket; tcp: Server
         pending = Buffer.concat([pending, chunk]);
         while (pending.length >= 2 && pending.length >= pending.readUInt16BE(0) + 2) {
           const size = pending.readUInt16BE(0);
-          const reply = answer(Buffer.from(pending.subarray(2, size + 2)), 'tcp');
+          const message = Buffer.from(pending.subarray(2, size + 2));
           pending = pending.subarray(size + 2);
-          if (reply === undefined) continue;
-          const length = Buffer.alloc(2);
-          length.writeUInt16BE(reply.length);
-          socket.write(Buffer.concat([length, reply]));
+          void Promise.resolve(answer(message, 'tcp')).then((reply) => {
+            if (reply === undefined || socket.destroyed) return;
+            const length = Buffer.alloc(2);
+            length.writeUInt16BE(reply.length);
+            socket.write(Buffer.concat([length, reply]));
+          });
         }
       });
     });

@@ -32,6 +32,8 @@ export interface FakeAlidnsOptions {
   /** AccessKey ID → secret (and the security token STS credentials must send). */
   readonly keys: Readonly<Record<string, { readonly secret: string; readonly securityToken?: string }>>;
   readonly records?: readonly Omit<FakeRecord, 'RecordId'>[];
+  /** Called after a record of `domainName` was added or deleted, with the domain's records; the answer waits for it. */
+  readonly onChange?: (domainName: string, records: readonly FakeRecord[]) => Promise<void> | void;
 }
 
 export async function startFakeAlidns(t: TestContext, options: FakeAlidnsOptions): Promise<FakeAlidns> {
@@ -53,6 +55,12 @@ export async function startFakeAlidns(t: TestContext, options: FakeAlidnsOptions
       handle(request, response, parameters);
     });
   });
+
+  /** Tells `onChange` (and waits for it) before answering. */
+  function changed(domainName: string, answer: () => void): void {
+    if (options.onChange === undefined) return answer();
+    void Promise.resolve(options.onChange(domainName, records.filter((record) => record.DomainName === domainName))).then(answer, answer);
+  }
 
   function fail(response: ServerResponse, status: number, code: string, message: string): void {
     send(response, status, { RequestId: 'fake', HostId: 'alidns.aliyuncs.com', Code: code, Message: message });
@@ -110,13 +118,13 @@ export async function startFakeAlidns(t: TestContext, options: FakeAlidnsOptions
           TTL: Number(parameters.TTL ?? '600'), Line: parameters.Line ?? 'default',
         };
         records.push(record);
-        return send(response, 200, { RequestId: 'fake', RecordId: record.RecordId });
+        return changed(domainName, () => send(response, 200, { RequestId: 'fake', RecordId: record.RecordId }));
       }
       case 'DeleteDomainRecord': {
         const index = records.findIndex((record) => record.RecordId === parameters.RecordId);
         if (index === -1) return fail(response, 400, 'DomainRecordNotBelongToUser', 'The DNS record does not exist or does not belong to you.');
-        records.splice(index, 1);
-        return send(response, 200, { RequestId: 'fake', RecordId: parameters.RecordId });
+        const [removed] = records.splice(index, 1);
+        return changed(removed!.DomainName, () => send(response, 200, { RequestId: 'fake', RecordId: parameters.RecordId }));
       }
       default:
         return fail(response, 404, 'InvalidAction.NotFound', `Specified api ${action} is not found.`);
