@@ -2,6 +2,7 @@ import { nearestName } from '../../config/errors.js';
 import type { DnsProvider } from './dns-provider.js';
 import { UnknownDnsProviderError } from './dns-provider.js';
 import { alidnsConfigFromEnv, AlidnsProvider } from './alidns/alidns.js';
+import { cloudflareConfigFromEnv, CloudflareProvider } from './cloudflare/cloudflare.js';
 import { execConfigFromEnv, ExecProvider } from './exec/exec.js';
 import { httpReqConfigFromEnv, HttpReqProvider } from './httpreq/httpreq.js';
 import { rfc2136ConfigFromEnv, Rfc2136Provider } from './rfc2136/rfc2136.js';
@@ -12,6 +13,7 @@ type DnsProviderFactory = (env: NodeJS.ProcessEnv, name: string) => DnsProvider;
 /** Every DNS provider, keyed by the name `dnsChallenge.provider` uses (lego's code for it). */
 const dnsProviderFactories: Readonly<Record<string, DnsProviderFactory>> = {
   alidns: (env) => new AlidnsProvider(alidnsConfigFromEnv(env)),
+  cloudflare: (env) => new CloudflareProvider(cloudflareConfigFromEnv(env)),
   exec: (env) => new ExecProvider(execConfigFromEnv(env)),
   httpreq: (env) => new HttpReqProvider(httpReqConfigFromEnv(env)),
   rfc2136: (env, name) => new Rfc2136Provider(rfc2136ConfigFromEnv(env, name), name),
