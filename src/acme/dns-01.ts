@@ -1,6 +1,7 @@
 import { Resolver, getServers } from 'node:dns/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AcmeResolverConfig } from '../config/static/certificates-resolvers.js';
+import { effectiveChallengeFqdn } from './dns/challenge-cname.js';
 import { challengeRecord, unFqdn } from './dns/challenge-record.js';
 import type { DnsChallenge, DnsProvider } from './dns/dns-provider.js';
 import { createDnsProvider } from './dns/registry.js';
@@ -86,9 +87,11 @@ export interface PresentedDnsRecord {
 export class DnsChallengeSolver {
   readonly #provider: DnsProvider;
   readonly #settings: PropagationSettings;
+  readonly #env: NodeJS.ProcessEnv;
 
   /** Throws when the provider is unknown or its environment is incomplete. */
   constructor(dns: NonNullable<AcmeResolverConfig['dnsChallenge']>, env: NodeJS.ProcessEnv) {
+    this.#env = env;
     this.#provider = createDnsProvider(dns.provider, env);
     this.#settings = propagationSettings(dns);
   }
@@ -101,7 +104,10 @@ export class DnsChallengeSolver {
   /** Publishes the record for `identifier` (`*.example.com` proves `example.com`). */
   async present(identifier: string, challenge: DnsChallenge): Promise<PresentedDnsRecord> {
     const domain = identifier.startsWith('*.') ? identifier.slice(2) : identifier;
-    const { fqdn, value } = challengeRecord(identifier, challenge.keyAuthorization);
+    const record = challengeRecord(identifier, challenge.keyAuthorization);
+    // A CNAME at _acme-challenge delegates the record elsewhere, as lego follows it.
+    const fqdn = await effectiveChallengeFqdn(record.fqdn, this.#settings.resolvers, this.#env);
+    const value = record.value;
     await this.#provider.present(domain, fqdn, value, challenge);
     return { fqdn, value, cleanup: () => this.#provider.cleanup(domain, fqdn, value, challenge) };
   }
