@@ -79,15 +79,6 @@ export class ProviderEnv {
     return this.#wholeNumber(found.name, found.value, 'a non-negative integer');
   }
 
-  /** A boolean as Go's strconv.ParseBool reads it. */
-  boolean(name: string, defaultValue: boolean): boolean {
-    const value = this.optional(name);
-    if (value === undefined) return defaultValue;
-    if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
-    if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
-    throw this.error(`${name}: expected true or false, got "${value}"`);
-  }
-
   /** An error about this provider's configuration. */
   error(reason: string): DnsProviderConfigError {
     return new DnsProviderConfigError(this.#provider, reason);

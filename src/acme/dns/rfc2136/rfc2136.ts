@@ -22,16 +22,16 @@ export interface Rfc2136Config {
   readonly sequenceIntervalMs: number;
 }
 
-/** lego reads `DNSUPDATE_*` first and the older `RFC2136_*` names after. */
-function withOldName(name: string): [string, string] {
-  return [name, name.replace(/^DNSUPDATE_/, 'RFC2136_')];
+/** lego reads `DNSUPDATE_*` first and the older `RFC2136_*` name after. */
+function oldName(name: string): string {
+  return name.replace(/^DNSUPDATE_/, 'RFC2136_');
 }
 
 /** Reads lego's `DNSUPDATE_*` (or `RFC2136_*`) variables; `provider` is the name used (`rfc2136` or `dnsupdate`). */
 export function rfc2136ConfigFromEnv(env: NodeJS.ProcessEnv, provider = 'rfc2136'): Rfc2136Config {
   const vars = new ProviderEnv(provider, env);
-  const read = (name: string): string | undefined => vars.optional(...splitFallbacks(withOldName(name)));
-  const { DNSUPDATE_NAMESERVER: nameserverText } = vars.requiredWithFallbacks([withOldName('DNSUPDATE_NAMESERVER')]);
+  const read = (name: string): string | undefined => vars.optional(name, [oldName(name)]);
+  const { DNSUPDATE_NAMESERVER: nameserverText } = vars.requiredWithFallbacks([['DNSUPDATE_NAMESERVER', oldName('DNSUPDATE_NAMESERVER')]]);
   const nameserver = parseNameserver(nameserverText!, vars);
 
   let algorithmName = read('DNSUPDATE_TSIG_ALGORITHM') ?? 'hmac-sha1.';
@@ -81,10 +81,6 @@ export function rfc2136ConfigFromEnv(env: NodeJS.ProcessEnv, provider = 'rfc2136
     pollingIntervalMs: vars.secondsAsMs('DNSUPDATE_POLLING_INTERVAL', defaultPollingIntervalMs, ['RFC2136_POLLING_INTERVAL']),
     sequenceIntervalMs: vars.secondsAsMs('DNSUPDATE_SEQUENCE_INTERVAL', defaultPropagationTimeoutMs, ['RFC2136_SEQUENCE_INTERVAL']),
   };
-}
-
-function splitFallbacks([name, ...fallbacks]: [string, ...string[]]): [string, string[]] {
-  return [name, fallbacks];
 }
 
 /** `host`, `host:port`, `[v6]` or `[v6]:port`; port 53 when none is given, as lego's `net.SplitHostPort` handling. */
