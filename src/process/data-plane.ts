@@ -1,3 +1,4 @@
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { EntryPoint } from '../entrypoints/entrypoint.js';
@@ -41,6 +42,8 @@ export interface DataPlaneOptions {
   readonly serveUdp?: boolean;
   /** Where `rest@internal` sends the configurations it receives: the REST provider, here or in the primary. */
   readonly submitRestConfiguration?: (config: Record<string, unknown>) => void;
+  /** Where ACME challenge answers come from: the control plane beside it, or the primary over IPC. */
+  readonly acmeChallenges?: AcmeChallengeSource | undefined;
 }
 
 /**
@@ -69,6 +72,7 @@ export class DataPlane {
   readonly #defaultCertificateMade: Promise<void>;
 
   constructor(config: StaticConfig, log: Logger, options: DataPlaneOptions = {}) {
+    const acmeChallenges = options.acmeChallenges;
     this.#log = log;
     this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
     this.#udp = (options.serveUdp ?? true) ? new UdpEntryPoints(config, log) : undefined;
@@ -76,7 +80,7 @@ export class DataPlane {
     this.#telemetry = telemetry;
     const metrics = telemetry.metrics;
     const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
-    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition, options.submitRestConfiguration);
+    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition, options.acmeChallenges, options.submitRestConfiguration);
     this.#pluginsLoaded = this.#loadPlugins();
     this.#defaultCertificateMade = generateDefaultCertificate().then((certificate) => {
       this.#defaultCertificate = certificate;
@@ -104,6 +108,8 @@ export class DataPlane {
         readTimeoutMs: transport.respondingTimeouts.readTimeout,
         requestAcceptGraceTimeoutMs: transport.lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: transport.lifeCycle.graceTimeOut,
+        acmeChallenges,
+        allowAcmeBypass: entryPoint.allowACMEByPass,
       };
       this.#entryPoints.set(name, new EntryPoint(options, () => this.#runtime, log));
     }

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { acmeResolverNames } from '../acme/acme-engine.js';
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import { apiSettings } from '../api/api-settings.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
@@ -15,6 +17,7 @@ export function runtimeSettings(
   config: StaticConfig,
   isTerminating: () => boolean,
   prometheus?: PrometheusExposition,
+  challenges?: AcmeChallengeSource,
   submitRest?: (config: Record<string, unknown>) => void,
 ): RuntimeSettings {
   return {
@@ -45,6 +48,11 @@ export function runtimeSettings(
     api: apiSettings(config),
     serversTransport: config.serversTransport,
     submitRestConfiguration: config.providers.rest === undefined ? undefined : submitRest,
+    acme: {
+      resolvers: new Set(acmeResolverNames(config)),
+      hasHttpChallenge: Object.values(config.certificatesResolvers).some((resolver) => resolver.acme?.httpChallenge !== undefined),
+      challenges,
+    },
   };
 }
 

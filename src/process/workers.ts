@@ -10,6 +10,8 @@ import type { ServerStatusChange } from '../http/services/health-check/server-he
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
+import { acmeResolverNames } from '../acme/acme-engine.js';
+import { answerChallengeQuery, IpcChallengeSource, type ChallengeReplyMessage, type ChallengeRequestMessage } from '../acme/ipc-challenge-source.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
@@ -21,7 +23,8 @@ type ToWorker =
   | { readonly type: 'health'; readonly change: ServerStatusChange }
   | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
   | { readonly type: 'reopen-logs' }
-  | { readonly type: 'terminate' };
+  | { readonly type: 'terminate' }
+  | ChallengeReplyMessage;
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
 type FromWorker =
@@ -29,7 +32,8 @@ type FromWorker =
   | { readonly type: 'listening' }
   | { readonly type: 'failed'; readonly reason: string }
   /** A configuration `rest@internal` received, for the REST provider the primary runs. */
-  | { readonly type: 'rest'; readonly config: Record<string, unknown> };
+  | { readonly type: 'rest'; readonly config: Record<string, unknown> }
+  | ChallengeRequestMessage;
 
 /** A crash loop is a worker dying within this long after it started; those are restarted with a delay. */
 const crashLoopMs = 5000;
@@ -124,6 +128,14 @@ export class Primary {
         if (message.type === 'rest') this.#control.rest?.submit(message.config);
         if (message.type === 'listening') resolve();
         if (message.type === 'failed') reject(new Error(message.reason));
+        if (message.type === 'acme-challenge') {
+          // The CA's validation request reached this worker: the primary presents the challenges.
+          void answerChallengeQuery(this.#control.challenges, message.query)
+            .catch(() => undefined)
+            .then((reply) => {
+              if (worker.isConnected()) worker.send({ type: 'acme-challenge-reply', id: message.id, reply } satisfies ToWorker);
+            });
+        }
       };
       worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
@@ -180,6 +192,7 @@ export function runWorker(): void {
   let log: Logger | undefined;
   let isListening = false;
   let isStopping = false;
+  let challenges: IpcChallengeSource | undefined;
 
   const stop = async (): Promise<void> => {
     if (isStopping) return;
@@ -200,10 +213,12 @@ export function runWorker(): void {
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
         // UDP entryPoints stay in the primary: see Primary.#udp.
+        if (acmeResolverNames(config).length > 0) challenges = new IpcChallengeSource((request) => process.send?.(request satisfies FromWorker));
         data = new DataPlane(config, log, {
           checksHealth: false,
           isWorker: true,
           serveUdp: false,
+          acmeChallenges: challenges,
           submitRestConfiguration: (rest) => process.send?.({ type: 'rest', config: rest } satisfies FromWorker),
         });
         for (const change of message.health) data.health.apply(change);
@@ -221,6 +236,9 @@ export function runWorker(): void {
         return;
       case 'terminate':
         void stop();
+        return;
+      case 'acme-challenge-reply':
+        challenges?.receive(message);
         return;
     }
   });

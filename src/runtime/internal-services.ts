@@ -1,3 +1,4 @@
+import { acmeHttpChallenge } from '../acme/acme-http-challenge.js';
 import { apiService } from '../api/api-service.js';
 import { dashboardService } from '../api/dashboard-assets.js';
 import { restProviderService } from '../api/rest-provider-service.js';
@@ -69,6 +70,13 @@ export const internalServices: ReadonlyMap<string, InternalService> = new Map<st
     {
       unavailable: (settings) => (settings.submitRestConfiguration === undefined ? 'providers.rest is not enabled' : undefined),
       create: (settings) => restProviderService(settings.submitRestConfiguration!),
+    },
+  ],
+  [
+    'acme-http@internal',
+    {
+      unavailable: (settings) => (settings.acme.hasHttpChallenge ? undefined : 'no certificate resolver uses the HTTP challenge'),
+      create: (settings) => acmeHttpChallenge(settings.acme.challenges),
     },
   ],
   [
