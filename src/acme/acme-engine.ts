@@ -1,33 +1,14 @@
 import type { StaticConfig } from '../config/static/static-config.js';
+import { acmeProviderName, acmeResolverNames, certificatesSnapshot } from './acme-resolvers.js';
 import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderSnapshot } from '../providers/provider.js';
 import type { MergedConfig } from '../runtime/merged-config.js';
 import { AcmeResolver } from './acme-resolver.js';
-import { ChallengeBoard } from './challenge-board.js';
+import type { ChallengeBoard } from './challenge-board.js';
 import { collectDomainRequests } from './domains.js';
 import type { AcmeStore, StoredCertificate } from './storage/acme-store.js';
 import { openAcmeStore, storeKey } from './storage/open-store.js';
-
-/** The provider name under which a resolver's certificates are served, as Traefik names it. */
-export function acmeProviderName(resolver: string): string {
-  return `${resolver}.acme`;
-}
-
-/** The names of the ACME resolvers the static configuration declares. */
-export function acmeResolverNames(config: StaticConfig): string[] {
-  return Object.entries(config.certificatesResolvers)
-    .filter(([, resolver]) => resolver.acme !== undefined)
-    .map(([name]) => name);
-}
-
-/** A resolver's certificates as a provider snapshot: `tls.certificates` in the default store, inline PEM. */
-export function certificatesSnapshot(certificates: readonly StoredCertificate[]): ProviderSnapshot {
-  return {
-    config: { tls: { certificates: certificates.map((certificate) => ({ certFile: certificate.certificate, keyFile: certificate.key, stores: [certificate.store] })) } },
-    errors: [],
-  };
-}
 
 export interface AcmeEngineOptions {
   readonly config: StaticConfig;
@@ -36,6 +17,8 @@ export interface AcmeEngineOptions {
   readonly push: (provider: string, snapshot: ProviderSnapshot) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly cwd: string;
+  /** Where the challenges this instance presents are published for the data path. */
+  readonly board: ChallengeBoard;
 }
 
 /**
@@ -45,13 +28,14 @@ export interface AcmeEngineOptions {
  */
 export class AcmeEngine {
   /** The challenges this instance presents, and the stores to ask for others'. */
-  readonly board = new ChallengeBoard();
+  readonly board: ChallengeBoard;
   readonly #resolvers = new Map<string, AcmeResolver>();
   readonly #stores = new Map<string, AcmeStore>();
   readonly #options: AcmeEngineOptions;
 
   constructor(options: AcmeEngineOptions) {
     this.#options = options;
+    this.board = options.board;
     const { config, log } = options;
     for (const name of acmeResolverNames(config)) {
       const acme = config.certificatesResolvers[name]!.acme!;
@@ -71,11 +55,6 @@ export class AcmeEngine {
       this.#resolvers.set(name, new AcmeResolver({ name, config: acme, store, board: this.board, log, env: options.env, publish: push }));
     }
     this.board.useStores([...this.#stores.values()].filter((store) => store.shared));
-  }
-
-  /** The providers whose first snapshot the first configuration waits for: one per resolver. */
-  get providerNames(): string[] {
-    return acmeResolverNames(this.#options.config).map(acmeProviderName);
   }
 
   /** Loads every resolver's stored certificates and serves them. */

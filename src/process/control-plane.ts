@@ -1,5 +1,6 @@
-import { AcmeEngine, acmeResolverNames } from '../acme/acme-engine.js';
-import type { AcmeChallengeSource } from '../acme/challenge-board.js';
+import type { AcmeEngine } from '../acme/acme-engine.js';
+import { acmeProviderName, acmeResolverNames } from '../acme/acme-resolvers.js';
+import { ChallengeBoard, type AcmeChallengeSource } from '../acme/challenge-board.js';
 import { formatConfigErrors, type ConfigError } from '../config/errors.js';
 import type { StaticConfig } from '../config/static/static-config.js';
 import type { Logger, LogLevel } from '../observability/logger.js';
@@ -34,18 +35,6 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
       },
     });
   }
-  const kubernetesIngress = config.providers.kubernetesIngress;
-  if (kubernetesIngress !== undefined) {
-    // Named `kubernetes` as in Traefik: its routers and services are `…@kubernetes`. Loaded on demand as above.
-    providers.push({
-      name: 'kubernetes',
-      async run(push, signal) {
-        const { kubernetesIngressProvider } = await import('../providers/kubernetes-ingress/kubernetes-ingress-provider.js');
-        const ingressLog = log.with({ providerName: 'kubernetes' });
-        await kubernetesIngressProvider({ options: kubernetesIngress, defaultRuleSyntax: config.core.defaultRuleSyntax, log: ingressLog }).run(push, signal);
-      },
-    });
-  }
   return providers;
 }
 
@@ -57,12 +46,14 @@ export class ControlPlane {
   readonly #config: StaticConfig;
   readonly #log: Logger;
   readonly #providers: Provider[];
-  /** The REST provider, when enabled: `rest@internal` hands it the configurations it receives. */
-  readonly rest: RestProvider | undefined;
   readonly #aggregator: Aggregator;
   readonly #stop = new AbortController();
+  /** The REST provider, when enabled: `rest@internal` hands it the configurations it receives. */
+  readonly rest: RestProvider | undefined;
   /** The certificate resolvers: they read each configuration and push their certificates as providers do. */
-  readonly #acme: AcmeEngine | undefined;
+  #acme: AcmeEngine | undefined;
+  /** Where the resolvers publish their challenges; present when a resolver is configured. */
+  readonly #board: ChallengeBoard | undefined;
   #reportedErrors = new Set<string>();
   #latest: MergedConfig | undefined;
 
@@ -72,14 +63,12 @@ export class ControlPlane {
     this.#providers = configuredProviders(config, log);
     this.rest = config.providers.rest === undefined ? undefined : new RestProvider();
     if (this.rest !== undefined) this.#providers.push(this.rest);
-    this.#acme =
-      acmeResolverNames(config).length === 0
-        ? undefined
-        : new AcmeEngine({ config, log, env: process.env, cwd: process.cwd(), push: (provider, snapshot) => this.#aggregator.update(provider, snapshot) });
+    const resolvers = acmeResolverNames(config);
+    this.#board = resolvers.length === 0 ? undefined : new ChallengeBoard();
     this.#aggregator = new Aggregator({
       throttleMs: config.providers.providersThrottleDuration,
       // The first configuration waits for the stored certificates too, so that a restart serves them at once.
-      expectedProviders: ['internal', ...this.#providers.map((provider) => provider.name), ...(this.#acme?.providerNames ?? [])],
+      expectedProviders: ['internal', ...this.#providers.map((provider) => provider.name), ...resolvers.map(acmeProviderName)],
       apply: (merged, providerErrors) => {
         this.#latest = merged;
         this.#reportErrors([...providerErrors, ...apply(merged)]);
@@ -90,7 +79,7 @@ export class ControlPlane {
 
   /** Where the ACME challenges this instance presents (or its shared stores hold) are answered from. */
   get challenges(): AcmeChallengeSource | undefined {
-    return this.#acme?.board;
+    return this.#board;
   }
 
   /** The last configuration handed on, if any. */
@@ -101,11 +90,25 @@ export class ControlPlane {
   /** Starts the internal provider and every configured provider. */
   start(): void {
     this.#aggregator.update('internal', internalSnapshot(this.#config));
-    this.#acme?.start();
+    if (this.#board !== undefined) void this.#startAcme(this.#board);
     for (const provider of this.#providers) {
       provider
         .run((snapshot) => this.#aggregator.update(provider.name, snapshot), this.#stop.signal)
         .catch((error: unknown) => this.#log.error('provider stopped', { providerName: provider.name, error: (error as Error).message }));
+    }
+  }
+
+  /** Loads the ACME client on demand: it takes seconds to import, which no configuration without resolvers should pay. */
+  async #startAcme(board: ChallengeBoard): Promise<void> {
+    try {
+      const { AcmeEngine } = await import('../acme/acme-engine.js');
+      if (this.#stop.signal.aborted) return;
+      const engine = new AcmeEngine({ config: this.#config, log: this.#log, env: process.env, cwd: process.cwd(), board, push: (provider, snapshot) => this.#aggregator.update(provider, snapshot) });
+      this.#acme = engine;
+      engine.start();
+      if (this.#latest !== undefined) engine.onConfiguration(this.#latest);
+    } catch (error) {
+      this.#log.error('certificate resolvers stopped', { error: (error as Error).message });
     }
   }
 

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { acmeResolverNames } from '../acme/acme-engine.js';
+import { acmeResolverNames } from '../acme/acme-resolvers.js';
 import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import { apiSettings } from '../api/api-settings.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';

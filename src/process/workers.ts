@@ -10,7 +10,7 @@ import type { ServerStatusChange } from '../http/services/health-check/server-he
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
-import { acmeResolverNames } from '../acme/acme-engine.js';
+import { acmeResolverNames } from '../acme/acme-resolvers.js';
 import { answerChallengeQuery, IpcChallengeSource, type ChallengeReplyMessage, type ChallengeRequestMessage } from '../acme/ipc-challenge-source.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
