@@ -1,6 +1,7 @@
 import { ConfigError, configPath, nearestName, quote } from '../errors.js';
 import { decode } from '../schema.js';
 import { isSameListener, parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
+import { validateCertificatesResolvers } from './certificates-resolvers.js';
 import { entryPointSchema, internalEntryPointName, type EntryPointConfig, type StaticConfig } from './static-config.js';
 
 /** Returns an entryPoint on an address with every other option at its default. */
@@ -101,6 +102,10 @@ export function validateStaticConfig(config: StaticConfig): { errors: ConfigErro
     if (!hasFilename && !hasDirectory) errors.push(new ConfigError('providers.file', 'one of filename or directory is required'));
     if (hasFilename && hasDirectory) errors.push(new ConfigError('providers.file', 'filename and directory are mutually exclusive; set only one'));
   }
+
+  const resolvers = validateCertificatesResolvers(config.certificatesResolvers, names);
+  errors.push(...resolvers.errors);
+  warnings.push(...resolvers.warnings);
 
   if (config.core.defaultRuleSyntax === 'v2') warnings.push('core.defaultRuleSyntax: the v2 rule syntax is deprecated; use v3');
   for (const name of Object.keys(config.experimental?.plugins ?? {})) {

@@ -4,6 +4,7 @@ import { checkIpOrCidr } from '../../net/ip-range.js';
 import { parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
 import { bool, listOf, mapOf, opaque, section, struct } from './shape.js';
 import { accessLogSection, metricsSection, tracingSection } from './observability-sections.js';
+import { certificatesResolversSchema } from './certificates-resolvers.js';
 
 export { parseEntryPointAddress, type EntryPointAddress } from './entry-point-address.js';
 
@@ -400,7 +401,7 @@ export const staticConfigSchema = struct({
   accessLog: accessLogSection,
   tracing: tracingSection,
   hostResolver: opaque(),
-  certificatesResolvers: opaque({ isSection: false }),
+  certificatesResolvers: certificatesResolversSchema,
   experimental,
   core: withDefault(core, defaultsOf(core)),
   spiffe: opaque({ isSection: false }),
