@@ -4,7 +4,8 @@ import type { Logger } from '../../observability/logger.js';
 import type { AcmeStore, ChallengeAnswer, ResolverRecord, StoreLock, StoredAccount, StoredCertificate } from './acme-store.js';
 import { RenewingLock } from './renewing-lock.js';
 import { parseRedisStoreUrl, type RedisStoreAddress } from './redis-store-url.js';
-import { decodeAccount, decodeCertificate, domainSetKey, encodeAccount, encodeCertificate, parseStoredJson } from './resolver-record-json.js';
+import { accountToJson, certificateToJson, recordFromJson, type AcmeJsonEntry } from './acme-json.js';
+import { domainSetKey, parseStoredJson } from './stored-json.js';
 
 export interface RedisStoreOptions {
   readonly logger?: Logger | undefined;
@@ -51,6 +52,8 @@ export class RedisStore implements AcmeStore {
   #poller: NodeJS.Timeout | undefined;
   /** The change counter of each resolver as this instance last saw it (its own saves included). */
   readonly #seenVersions = new Map<string, number>();
+  /** Whether a poll has recorded the counters since watching started: later polls report what moved. */
+  #hasBaseline = false;
   #closed = false;
 
   constructor(url: string, options: RedisStoreOptions = {}) {
@@ -116,22 +119,21 @@ export class RedisStore implements AcmeStore {
       for (const [error] of results) if (error !== null) throw error;
       return [results[0]![1] as string | null, results[1]![1] as Record<string, string>];
     });
-    return {
-      account: account === null ? undefined : decodeAccount(parseStoredJson(account, `redis key ${accountKey}`), `redis key ${accountKey}`),
-      certificates: Object.keys(certificates).sort().map((field) => {
-        const where = `redis hash ${certificatesKey} field ${field}`;
-        return decodeCertificate(parseStoredJson(certificates[field]!, where), where);
-      }),
+    // The same reading as acme.json's: entries Traefik would drop (no certificate or key) are left out.
+    const entry: AcmeJsonEntry = {
+      Account: account === null ? null : (parseStoredJson(account, `redis key ${accountKey}`) as AcmeJsonEntry['Account']),
+      Certificates: Object.keys(certificates).sort().map((field) => parseStoredJson(certificates[field]!, `redis hash ${certificatesKey} field ${field}`) as NonNullable<AcmeJsonEntry['Certificates']>[number]),
     };
+    return recordFromJson(entry);
   }
 
   async saveAccount(resolver: string, account: StoredAccount): Promise<void> {
-    const json = JSON.stringify(encodeAccount(account));
+    const json = JSON.stringify(accountToJson(account, undefined));
     await this.#save(resolver, `save the account of resolver "${resolver}"`, (transaction, key) => transaction.set(key('account'), json));
   }
 
   async saveCertificate(resolver: string, certificate: StoredCertificate): Promise<void> {
-    const json = JSON.stringify(encodeCertificate(certificate));
+    const json = JSON.stringify(certificateToJson(certificate));
     const field = domainSetKey(certificate.domain);
     await this.#save(resolver, `save the certificate for "${field}" of resolver "${resolver}"`, (transaction, key) => transaction.hset(key('certificates'), field, json));
   }
@@ -240,6 +242,7 @@ export class RedisStore implements AcmeStore {
   #stopWatching(): void {
     clearInterval(this.#poller);
     this.#poller = undefined;
+    this.#hasBaseline = false;
     this.#subscriber?.disconnect();
     this.#subscriber = undefined;
   }
@@ -249,14 +252,18 @@ export class RedisStore implements AcmeStore {
     if (this.#closed) return;
     try {
       const resolvers = (await this.#client.smembers(this.#key('resolvers'))).sort();
-      if (resolvers.length === 0) return;
+      if (resolvers.length === 0) {
+        this.#hasBaseline = true;
+        return;
+      }
       const versions = await this.#client.mget(resolvers.map((resolver) => this.#key('resolver', resolver, 'version')));
       resolvers.forEach((resolver, index) => {
         const version = Number(versions[index] ?? 0);
-        const seen = this.#seenVersions.get(resolver);
-        this.#seenVersions.set(resolver, Math.max(version, seen ?? 0));
-        if (seen !== undefined && version > seen) this.#notify(resolver);
+        const seen = this.#seenVersions.get(resolver) ?? 0;
+        this.#seenVersions.set(resolver, Math.max(version, seen));
+        if (this.#hasBaseline && version > seen) this.#notify(resolver);
       });
+      this.#hasBaseline = true;
     } catch {
       // Unreachable: the connection's own error handler has said so; the next poll tries again.
     }

@@ -42,7 +42,9 @@ export function acmeStoreContract(name: string, setup: (t: TestContext) => Promi
   describe(`${name} (ACME store contract)`, { skip: options.skip }, () => {
     it('gives an empty record for a resolver it has nothing for', async (t) => {
       const store = await (await setup(t)).open();
-      assert.deepEqual(await store.load('unknown'), { account: undefined, certificates: [] });
+      const record = await store.load('unknown');
+      assert.equal(record.account, undefined);
+      assert.deepEqual(record.certificates, []);
     });
 
     it('reads back the account and certificates it saved, from a new instance', async (t) => {
@@ -134,13 +136,13 @@ export function acmeStoreContract(name: string, setup: (t: TestContext) => Promi
       assert.equal(await store.tlsAlpnChallenge('a.example.com'), undefined);
     });
 
-    it('forgets a challenge once its time to live has passed', async (t) => {
+    if (!options.shared) return;
+
+    it('forgets a challenge nobody removed once its time to live has passed', async (t) => {
       const store = await (await setup(t)).open();
       await store.putChallenge({ kind: 'http-01', domain: 'a.example.com', token: 'short', keyAuthorization: 'short.thumb' }, 300);
       await until(async () => (await store.httpChallenge('short')) === undefined, { timeoutMs: 10_000, message: 'the challenge to expire' });
     });
-
-    if (!options.shared) return;
 
     it('lets only one of two instances take a lock until the holder releases it', async (t) => {
       const harness = await setup(t);
@@ -210,11 +212,11 @@ export function acmeStoreContract(name: string, setup: (t: TestContext) => Promi
         stopWatching();
         stopSaver();
       });
-      // Watches start asynchronously (a subscription, a watch request): saves before that are caught by re-reading.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-
-      await saving.saveCertificate('le', certificate('a.example.com'));
-      await until(() => seenByWatcher.includes('le'), { timeoutMs: 30_000, message: 'the watcher to hear of the certificate' });
+      // A watch starts asynchronously (a subscription, a watch request): the save is repeated until it is heard.
+      await until(async () => {
+        await saving.saveCertificate('le', certificate('a.example.com'));
+        return seenByWatcher.includes('le');
+      }, { timeoutMs: 30_000, intervalMs: 250, message: 'the watcher to hear of the certificate' });
       assert.equal((await watching.load('le')).certificates[0]?.domain.main, 'a.example.com');
 
       await saving.saveAccount('other', account);
