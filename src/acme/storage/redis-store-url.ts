@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseDurationOption } from './duration-option.js';
 
 /** Where a Redis store connects and how it names its keys, from `redis://[user:pass@]host:port/db?options`. */
 export interface RedisStoreAddress {
@@ -18,14 +19,6 @@ export interface RedisStoreAddress {
 }
 
 const knownOptions = new Set(['keyPrefix', 'caFile', 'insecureSkipVerify', 'pollInterval']);
-
-/** Parses `10s`, `500ms`, `1m` or a number of seconds, as Traefik's durations are written. */
-function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (match === null) return undefined;
-  const factor = match[2] === 'ms' ? 1 : match[2] === 'm' ? 60_000 : 1000;
-  return Number(match[1]) * factor;
-}
 
 /** Reads a Redis store URL; throws an Error whose message says what is wrong with it. */
 export function parseRedisStoreUrl(text: string): RedisStoreAddress {
@@ -48,7 +41,7 @@ export function parseRedisStoreUrl(text: string): RedisStoreAddress {
   const keyPrefix = url.searchParams.get('keyPrefix') ?? 'junction:acme';
   if (keyPrefix === '') throw new Error('option "keyPrefix" must not be empty');
   const pollText = url.searchParams.get('pollInterval') ?? '10s';
-  const pollIntervalMs = parseDuration(pollText);
+  const pollIntervalMs = parseDurationOption(pollText);
   if (pollIntervalMs === undefined || pollIntervalMs <= 0) throw new Error(`option "pollInterval": invalid duration "${pollText}"`);
 
   let tls: RedisStoreAddress['tls'];

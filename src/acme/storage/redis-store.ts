@@ -55,6 +55,8 @@ export class RedisStore implements AcmeStore {
   /** Whether a poll has recorded the counters since watching started: later polls report what moved. */
   #hasBaseline = false;
   #closed = false;
+  /** Locks held, abandoned when the store closes. */
+  readonly #locks = new Set<RenewingLock>();
 
   constructor(url: string, options: RedisStoreOptions = {}) {
     this.#address = parseRedisStoreUrl(url);
@@ -162,7 +164,7 @@ export class RedisStore implements AcmeStore {
     const taken = await this.#run(`lock "${key}"`, () => this.#client.set(lockKey, token, 'PX', leaseMs, 'NX'));
     if (taken !== 'OK') return undefined;
     const client = this.#client;
-    return new RenewingLock(
+    const lock = new RenewingLock(
       {
         renew: async () => Number(await client.eval(renewScript, 1, lockKey, token, String(leaseMs))) === 1,
         release: async () => {
@@ -171,8 +173,13 @@ export class RedisStore implements AcmeStore {
       },
       leaseMs,
       takenAt,
-      (reason) => this.#logger?.warn('ACME store lock lost', { store: this.description, lock: key, reason }),
+      (reason) => {
+        if (!this.#closed) this.#logger?.warn('ACME store lock lost', { store: this.description, lock: key, reason });
+      },
+      (ended) => this.#locks.delete(ended),
     );
+    this.#locks.add(lock);
+    return lock;
   }
 
   #challengeKey(answer: Pick<ChallengeAnswer, 'kind'> & { readonly token?: string; readonly domain: string }): string {
@@ -284,6 +291,8 @@ export class RedisStore implements AcmeStore {
     this.#closed = true;
     this.#watchers.clear();
     this.#stopWatching();
+    for (const lock of this.#locks) lock.abandon();
+    this.#locks.clear();
     // QUIT waits for a connection; a store that lost Redis just drops its reconnection attempts.
     if (this.#client.status !== 'ready') return this.#client.disconnect();
     try {

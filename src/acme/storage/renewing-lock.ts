@@ -18,14 +18,17 @@ export class RenewingLock implements StoreLock {
   readonly #leaseMs: number;
   readonly #timer: NodeJS.Timeout;
   readonly #onLost: (reason: string) => void;
+  readonly #onEnd: (lock: RenewingLock) => void;
   /** When the last successful renewal was sent: the lease is certainly ours until leaseMs after it. */
   #renewedAt: number;
   #lost = false;
   #released = false;
   #renewing = false;
 
-  constructor(lease: Lease, leaseMs: number, takenAt: number, onLost: (reason: string) => void = () => {}) {
+  /** `onLost` hears why a lease was lost; `onEnd` hears that the lock is over, released or lost. */
+  constructor(lease: Lease, leaseMs: number, takenAt: number, onLost: (reason: string) => void = () => {}, onEnd: (lock: RenewingLock) => void = () => {}) {
     this.#lease = lease;
+    this.#onEnd = onEnd;
     this.#leaseMs = leaseMs;
     this.#renewedAt = takenAt;
     this.#onLost = onLost;
@@ -45,7 +48,13 @@ export class RenewingLock implements StoreLock {
     const wasHeld = this.held;
     this.#released = true;
     clearInterval(this.#timer);
+    this.#onEnd(this);
     if (wasHeld) await this.#lease.release();
+  }
+
+  /** Stops renewing without giving the lease back, as when the store closes: the lease runs out on its own. */
+  abandon(): void {
+    this.#lose('the store was closed');
   }
 
   async #renew(): Promise<void> {
@@ -68,5 +77,6 @@ export class RenewingLock implements StoreLock {
     this.#lost = true;
     clearInterval(this.#timer);
     this.#onLost(reason);
+    this.#onEnd(this);
   }
 }
