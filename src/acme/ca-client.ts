@@ -50,8 +50,9 @@ function installInterceptor(): void {
     return config;
   });
   // Retries belong to the resolver, which backs off between orders; the library's own would stall each order for a minute.
-  acme.axios.defaults.acmeSettings.retryMaxAttempts = 1;
-  acme.axios.defaults.acmeSettings.retryDefaultDelay = 1;
+  const defaults = acme.axios.defaults as typeof acme.axios.defaults & { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number } };
+  defaults.acmeSettings.retryMaxAttempts = 1;
+  defaults.acmeSettings.retryDefaultDelay = 1;
 }
 
 function originOf(url: string): string | undefined {

@@ -5,7 +5,7 @@ import type { AcmeKeyType } from '../config/static/certificates-resolvers.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-type KeyAlgorithm = RsaHashedKeyGenParams | EcKeyGenParams;
+type KeyAlgorithm = webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams;
 
 function keyAlgorithm(keyType: AcmeKeyType): KeyAlgorithm & { hash: string } {
   switch (keyType) {

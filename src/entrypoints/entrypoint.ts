@@ -1,4 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import { compileIpMatcher, normalizeIp } from '../net/ip-range.js';
 import type { Logger } from '../observability/logger.js';
 import { canonicalServerName, type TcpRoutingRequest } from '../rules/tcp-rule.js';
@@ -29,6 +31,10 @@ export interface EntryPointOptions {
   readonly readTimeoutMs: number;
   readonly requestAcceptGraceTimeoutMs: number;
   readonly graceTimeOutMs: number;
+  /** Where TLS-ALPN-01 answers come from; undefined when no certificate resolver runs. */
+  readonly acmeChallenges?: AcmeChallengeSource | undefined;
+  /** `allowACMEByPass`: a ClientHello offering `acme-tls/1` is routed as any other, for user routers to answer. */
+  readonly allowAcmeBypass?: boolean;
 }
 
 /** ALPN protocols the HTTPS side speaks: HTTP/2 and HTTP/1.1. */
@@ -204,6 +210,10 @@ export class EntryPoint {
     const serverName = canonicalServerName(hello.serverName);
     const request: TcpRoutingRequest = { serverName, clientIp: client.ip, alpnProtocols: hello.alpnProtocols };
     const lookupName = serverName === '' ? normalizeIp(socket.localAddress ?? '') : serverName;
+    // The TLS-ALPN-01 validation offers only `acme-tls/1`: answered with the challenge certificate, before any router.
+    if (this.#options.acmeChallenges !== undefined && this.#options.allowAcmeBypass !== true && hello.alpnProtocols.includes(acmeTlsProtocol)) {
+      return this.#serveAcmeTlsAlpn(socket, serverName, this.#options.acmeChallenges);
+    }
     const httpsOptions = routing?.https.find(serverName);
     // An HTTPS router naming this host wins over TCP routers, unless they name it too (Traefik 2.6 order).
     if (httpsOptions !== undefined) return this.#serveHttps(socket, client, lookupName, httpsOptions);
@@ -228,6 +238,27 @@ export class EntryPoint {
     });
   }
 
+  /** Completes a TLS-ALPN-01 handshake with the challenge certificate for `serverName`, then closes. */
+  #serveAcmeTlsAlpn(socket: Socket, serverName: string, challenges: AcmeChallengeSource): void {
+    challenges.tlsAlpnChallenge(serverName).then(
+      (answer) => {
+        if (answer === undefined) {
+          this.#log.debug('no TLS-ALPN-01 challenge for this name; closing', { serverName });
+          return refuseTls(socket);
+        }
+        const settings = {
+          secureContext: createSecureContext({ cert: answer.certificate, key: answer.key }),
+          requestCert: false,
+          rejectUnauthorized: false,
+          clientAuth: 'NoClientCert' as const,
+          alpnProtocols: [acmeTlsProtocol],
+        };
+        terminateTls(socket, settings, this.#log, (secure) => secure.end());
+      },
+      () => refuseTls(socket),
+    );
+  }
+
   /** Hands a connection to a TCP router's handler (TLS-terminating routers wrap the socket themselves). */
   #serveTcp(raw: Socket, client: ClientAddress, serverName: string, handler: TcpHandler, routerName: string): void {
     this.#tcpSockets.add(raw);
@@ -249,6 +280,9 @@ export class EntryPoint {
     }
   }
 }
+
+/** The ALPN protocol of the TLS-ALPN-01 challenge (RFC 8737). */
+const acmeTlsProtocol = 'acme-tls/1';
 
 const h2cPreface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 

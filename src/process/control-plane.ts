@@ -1,3 +1,5 @@
+import { AcmeEngine, acmeResolverNames } from '../acme/acme-engine.js';
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import { formatConfigErrors, type ConfigError } from '../config/errors.js';
 import type { StaticConfig } from '../config/static/static-config.js';
 import type { Logger, LogLevel } from '../observability/logger.js';
@@ -44,6 +46,8 @@ export class ControlPlane {
   readonly #providers: Provider[];
   readonly #aggregator: Aggregator;
   readonly #stop = new AbortController();
+  /** The certificate resolvers: they read each configuration and push their certificates as providers do. */
+  readonly #acme: AcmeEngine | undefined;
   #reportedErrors = new Set<string>();
   #latest: MergedConfig | undefined;
 
@@ -51,14 +55,25 @@ export class ControlPlane {
     this.#config = config;
     this.#log = log;
     this.#providers = configuredProviders(config, log);
+    this.#acme =
+      acmeResolverNames(config).length === 0
+        ? undefined
+        : new AcmeEngine({ config, log, env: process.env, cwd: process.cwd(), push: (provider, snapshot) => this.#aggregator.update(provider, snapshot) });
     this.#aggregator = new Aggregator({
       throttleMs: config.providers.providersThrottleDuration,
-      expectedProviders: ['internal', ...this.#providers.map((provider) => provider.name)],
+      // The first configuration waits for the stored certificates too, so that a restart serves them at once.
+      expectedProviders: ['internal', ...this.#providers.map((provider) => provider.name), ...(this.#acme?.providerNames ?? [])],
       apply: (merged, providerErrors) => {
         this.#latest = merged;
         this.#reportErrors([...providerErrors, ...apply(merged)]);
+        this.#acme?.onConfiguration(merged);
       },
     });
+  }
+
+  /** Where the ACME challenges this instance presents (or its shared stores hold) are answered from. */
+  get challenges(): AcmeChallengeSource | undefined {
+    return this.#acme?.board;
   }
 
   /** The last configuration handed on, if any. */
@@ -69,6 +84,7 @@ export class ControlPlane {
   /** Starts the internal provider and every configured provider. */
   start(): void {
     this.#aggregator.update('internal', internalSnapshot(this.#config));
+    this.#acme?.start();
     for (const provider of this.#providers) {
       provider
         .run((snapshot) => this.#aggregator.update(provider.name, snapshot), this.#stop.signal)
@@ -85,5 +101,6 @@ export class ControlPlane {
   stop(): void {
     this.#stop.abort();
     this.#aggregator.close();
+    void this.#acme?.close();
   }
 }

@@ -1,3 +1,4 @@
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import type { ConfigError } from '../config/errors.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import { EntryPoint } from '../entrypoints/entrypoint.js';
@@ -39,6 +40,8 @@ export interface DataPlaneOptions {
   readonly isWorker?: boolean;
   /** Serve the UDP entryPoints here (default true); with workers the primary serves them. */
   readonly serveUdp?: boolean;
+  /** Where ACME challenge answers come from: the control plane beside it, or the primary over IPC. */
+  readonly acmeChallenges?: AcmeChallengeSource | undefined;
 }
 
 /**
@@ -67,6 +70,7 @@ export class DataPlane {
   readonly #defaultCertificateMade: Promise<void>;
 
   constructor(config: StaticConfig, log: Logger, options: DataPlaneOptions = {}) {
+    const acmeChallenges = options.acmeChallenges;
     this.#log = log;
     this.health = new HealthMonitor({ isActive: options.checksHealth ?? true, log });
     this.#udp = (options.serveUdp ?? true) ? new UdpEntryPoints(config, log) : undefined;
@@ -74,7 +78,7 @@ export class DataPlane {
     this.#telemetry = telemetry;
     const metrics = telemetry.metrics;
     const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
-    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition);
+    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition, options.acmeChallenges);
     this.#pluginsLoaded = this.#loadPlugins();
     this.#defaultCertificateMade = generateDefaultCertificate().then((certificate) => {
       this.#defaultCertificate = certificate;
@@ -102,6 +106,8 @@ export class DataPlane {
         readTimeoutMs: transport.respondingTimeouts.readTimeout,
         requestAcceptGraceTimeoutMs: transport.lifeCycle.requestAcceptGraceTimeout,
         graceTimeOutMs: transport.lifeCycle.graceTimeOut,
+        acmeChallenges,
+        allowAcmeBypass: entryPoint.allowACMEByPass,
       };
       this.#entryPoints.set(name, new EntryPoint(options, () => this.#runtime, log));
     }

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { acmeResolverNames } from '../acme/acme-engine.js';
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import { apiSettings } from '../api/api-settings.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
 import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
@@ -11,7 +13,7 @@ const unservedExposition: PrometheusExposition = {
 };
 
 /** Derives what the runtime builder needs from the static configuration. */
-export function runtimeSettings(config: StaticConfig, isTerminating: () => boolean, prometheus?: PrometheusExposition): RuntimeSettings {
+export function runtimeSettings(config: StaticConfig, isTerminating: () => boolean, prometheus?: PrometheusExposition, challenges?: AcmeChallengeSource): RuntimeSettings {
   return {
     entryPoints: listEntryPoints(config).map(({ name, address, config: entryPoint }) => ({
       name,
@@ -39,6 +41,11 @@ export function runtimeSettings(config: StaticConfig, isTerminating: () => boole
     },
     api: apiSettings(config),
     serversTransport: config.serversTransport,
+    acme: {
+      resolvers: new Set(acmeResolverNames(config)),
+      hasHttpChallenge: Object.values(config.certificatesResolvers).some((resolver) => resolver.acme?.httpChallenge !== undefined),
+      challenges,
+    },
   };
 }
 

@@ -10,8 +10,8 @@ export class SingleProcess {
   readonly #control: ControlPlane;
 
   private constructor(config: StaticConfig, log: Logger) {
-    this.#data = new DataPlane(config, log, { serveUdp: true });
     this.#control = new ControlPlane(config, log, (merged) => this.#data.apply(merged));
+    this.#data = new DataPlane(config, log, { serveUdp: true, acmeChallenges: this.#control.challenges });
   }
 
   /** Server health as the checks see it: the view the API reads. */

@@ -10,6 +10,8 @@ import type { ServerStatusChange } from '../http/services/health-check/server-he
 import { loadPluginCatalog, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 import { UdpEntryPoints } from '../entrypoints/udp-entrypoints.js';
+import { acmeResolverNames } from '../acme/acme-engine.js';
+import { answerChallengeQuery, IpcChallengeSource, type ChallengeReplyMessage, type ChallengeRequestMessage } from '../acme/ipc-challenge-source.js';
 import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
@@ -21,10 +23,11 @@ type ToWorker =
   | { readonly type: 'health'; readonly change: ServerStatusChange }
   | { readonly type: 'config'; readonly merged: SerializedMergedConfig }
   | { readonly type: 'reopen-logs' }
-  | { readonly type: 'terminate' };
+  | { readonly type: 'terminate' }
+  | ChallengeReplyMessage;
 
 /** Messages from a worker to the primary. `ready` comes first: messages sent before it would be lost. */
-type FromWorker = { readonly type: 'ready' } | { readonly type: 'listening' } | { readonly type: 'failed'; readonly reason: string };
+type FromWorker = { readonly type: 'ready' } | { readonly type: 'listening' } | { readonly type: 'failed'; readonly reason: string } | ChallengeRequestMessage;
 
 /** A crash loop is a worker dying within this long after it started; those are restarted with a delay. */
 const crashLoopMs = 5000;
@@ -118,6 +121,14 @@ export class Primary {
         }
         if (message.type === 'listening') resolve();
         if (message.type === 'failed') reject(new Error(message.reason));
+        if (message.type === 'acme-challenge') {
+          // The CA's validation request reached this worker: the primary presents the challenges.
+          void answerChallengeQuery(this.#control.challenges, message.query)
+            .catch(() => undefined)
+            .then((reply) => {
+              if (worker.isConnected()) worker.send({ type: 'acme-challenge-reply', id: message.id, reply } satisfies ToWorker);
+            });
+        }
       };
       worker.on('message', onMessage);
       worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before listening`)));
@@ -174,6 +185,7 @@ export function runWorker(): void {
   let log: Logger | undefined;
   let isListening = false;
   let isStopping = false;
+  let challenges: IpcChallengeSource | undefined;
 
   const stop = async (): Promise<void> => {
     if (isStopping) return;
@@ -194,7 +206,8 @@ export function runWorker(): void {
         process.on('uncaughtException', (error) => workerLog.error('unexpected error', { error: error.stack ?? error.message }));
         process.on('unhandledRejection', (reason) => workerLog.error('unexpected rejection', { error: String(reason) }));
         // UDP entryPoints stay in the primary: see Primary.#udp.
-        data = new DataPlane(config, log, { checksHealth: false, isWorker: true, serveUdp: false });
+        if (acmeResolverNames(config).length > 0) challenges = new IpcChallengeSource((request) => process.send?.(request satisfies FromWorker));
+        data = new DataPlane(config, log, { checksHealth: false, isWorker: true, serveUdp: false, acmeChallenges: challenges });
         for (const change of message.health) data.health.apply(change);
         if (message.merged !== undefined) void serve(deserializeMergedConfig(message.merged));
         return;
@@ -210,6 +223,9 @@ export function runWorker(): void {
         return;
       case 'terminate':
         void stop();
+        return;
+      case 'acme-challenge-reply':
+        challenges?.receive(message);
         return;
     }
   });

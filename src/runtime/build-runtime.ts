@@ -113,7 +113,7 @@ class RuntimeBuilder {
   build(): Runtime {
     const tcpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp').map((entryPoint) => entryPoint.name);
     const report = (provider: string, error: ConfigError): void => this.#report(provider, error);
-    this.#tls = buildTlsRuntime(this.#config, this.#dependencies.defaultCertificate, report);
+    this.#tls = buildTlsRuntime(this.#config, this.#dependencies.defaultCertificate, report, this.#settings.acme.resolvers);
     const routesByEntryPoint = new Map<string, Route[]>(tcpEntryPoints.map((name) => [name, []]));
     const httpsRoutesByEntryPoint = new Map<string, Route[]>(tcpEntryPoints.map((name) => [name, []]));
     const hostOptions = new Map<string, HostOptionRequests>(tcpEntryPoints.map((name) => [name, new Map()]));
@@ -133,6 +133,7 @@ class RuntimeBuilder {
       tls: this.#tls,
       log: this.#dependencies.log,
       report,
+      certificateResolvers: this.#settings.acme.resolvers,
       routerEntryPoints: (requested, path) => this.#routerEntryPoints(requested, path),
       ruleSyntax: (value, path) => this.#ruleSyntax(value, path),
       providerRank: (provider) => this.#providerRank(provider),
@@ -235,7 +236,7 @@ class RuntimeBuilder {
         for (const entryPoint of entryPoints) this.#claimHosts(tables, entryPoint, rule.hosts, optionsName, qualifiedName);
         throw new ConfigError(joinPath(path, 'tls.options'), tlsOptionsFault(this.#config, optionsName));
       }
-      if (tls.certResolver !== undefined && tls.certResolver !== '') {
+      if (tls.certResolver !== undefined && tls.certResolver !== '' && !this.#settings.acme.resolvers.has(tls.certResolver)) {
         this.#report(provider, new ConfigError(joinPath(path, 'tls.certResolver'), `certificate resolver ${quote(tls.certResolver)} does not exist; the default certificate is served`));
       }
     }

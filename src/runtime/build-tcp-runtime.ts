@@ -23,6 +23,8 @@ export interface TcpBuildContext {
   readonly tls: TlsRuntime;
   readonly log: Logger;
   report(provider: string, error: ConfigError): void;
+  /** Names of the certificate resolvers that exist. */
+  readonly certificateResolvers: ReadonlySet<string>;
   /** Resolves a router's entryPoints (the default ones when none), throwing ConfigError at `path`. */
   routerEntryPoints(requested: readonly string[] | undefined, path: string): string[];
   ruleSyntax(value: string | undefined, path: string): RuleSyntax;
@@ -100,7 +102,7 @@ class TcpRuntimeBuilder {
     const service = this.#service(qualify(config.service, provider), joinPath(path, 'service'));
     let handler = middlewares.reduceRight<TcpHandler>((next, middleware) => middleware(next), service);
     if (tls !== undefined && tls.passthrough !== true) {
-      if (tls.certResolver !== undefined && tls.certResolver !== '') {
+      if (tls.certResolver !== undefined && tls.certResolver !== '' && !this.#context.certificateResolvers.has(tls.certResolver)) {
         this.#context.report(provider, new ConfigError(joinPath(path, 'tls.certResolver'), `certificate resolver ${quote(tls.certResolver)} does not exist; the default certificate is served`));
       }
       const optionsName = qualifyTlsOptions(tls.options, provider);

@@ -13,8 +13,9 @@ export type ReportFault = (provider: string, error: ConfigError) => void;
  * certificate, compiles every TLS option set. A broken certificate or option set is left out and reported;
  * the routers that name broken options are refused by their builders.
  */
-export function buildTlsRuntime(config: MergedConfig, generatedDefault: ServingCertificate | undefined, report: ReportFault): TlsRuntime {
+export function buildTlsRuntime(config: MergedConfig, generatedDefault: ServingCertificate | undefined, report: ReportFault, certificateResolvers: ReadonlySet<string>): TlsRuntime {
   const certificates: ServingCertificate[] = [];
+  const providers = new Map<ServingCertificate, string>();
   for (const { provider, index, config: certificate } of config.tls.certificates) {
     const path = configPath('tls', 'certificates', index);
     const stores = certificate.stores ?? [];
@@ -25,7 +26,9 @@ export function buildTlsRuntime(config: MergedConfig, generatedDefault: ServingC
       if (!stores.includes(defaultTlsName)) continue;
     }
     try {
-      certificates.push(loadCertificate(certificate, path));
+      const loaded = loadCertificate(certificate, path);
+      certificates.push(loaded);
+      providers.set(loaded, provider);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       report(provider, error);
@@ -48,8 +51,13 @@ export function buildTlsRuntime(config: MergedConfig, generatedDefault: ServingC
       }
     }
     const resolver = store.defaultGeneratedCert?.resolver;
-    if (resolver !== undefined && resolver !== '') {
+    if (resolver !== undefined && resolver !== '' && !certificateResolvers.has(resolver)) {
       report(provider, new ConfigError(joinPath(path, 'defaultGeneratedCert.resolver'), `certificate resolver ${quote(resolver)} does not exist; the default certificate is served`));
+    } else if (resolver !== undefined && resolver !== '' && store.defaultCertificate === undefined) {
+      // The resolver's certificate for the domain, once obtained, is the default one, as in Traefik.
+      const main = store.defaultGeneratedCert?.domain?.main?.toLowerCase();
+      const generated = certificates.find((candidate) => providers.get(candidate) === `${resolver}.acme` && main !== undefined && candidate.names.includes(main));
+      if (generated !== undefined) defaultCertificate = generated;
     }
   }
 

@@ -1,3 +1,4 @@
+import { acmeHttpChallenge } from '../acme/acme-http-challenge.js';
 import { apiService } from '../api/api-service.js';
 import { dashboardService } from '../api/dashboard-assets.js';
 import type { Handler } from '../http/exchange.js';
@@ -61,6 +62,13 @@ export const internalServices: ReadonlyMap<string, InternalService> = new Map<st
           );
         };
       },
+    },
+  ],
+  [
+    'acme-http@internal',
+    {
+      unavailable: (settings) => (settings.acme.hasHttpChallenge ? undefined : 'no certificate resolver uses the HTTP challenge'),
+      create: (settings) => acmeHttpChallenge(settings.acme.challenges),
     },
   ],
   [

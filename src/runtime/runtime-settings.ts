@@ -1,3 +1,4 @@
+import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import type { ApiSettings } from '../api/api-settings.js';
 import type { InternalObservability, ObservabilityFlags } from '../observability/observability-flags.js';
 import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
@@ -47,5 +48,17 @@ export interface RuntimeSettings {
   readonly internalObservability: InternalObservability;
   /** The static `serversTransport`: what services without a `serversTransport` of their own use. */
   readonly serversTransport: StaticServersTransport;
+  /** `certificatesResolvers`: which exist, and where the ACME challenges' answers are found. */
+  readonly acme: AcmeSettings;
+}
+
+/** What the data path knows of the certificate resolvers. */
+export interface AcmeSettings {
+  /** Names of the resolvers routers may name in `tls.certResolver`. */
+  readonly resolvers: ReadonlySet<string>;
+  /** Whether a resolver answers HTTP-01 challenges, so that `acme-http@internal` exists. */
+  readonly hasHttpChallenge: boolean;
+  /** Where challenge answers are found; undefined where the configuration is only validated. */
+  readonly challenges: AcmeChallengeSource | undefined;
 }
 

@@ -33,6 +33,25 @@ function addApiRouters(config: StaticConfig, routers: Record<string, unknown>, m
   if (api.debug) routers.debug = { ...onInternalEntryPoint, service: 'api@internal', priority: apiPriority, rule: 'PathPrefix(`/debug`)' };
 }
 
+/**
+ * The HTTP-01 challenge router on each entryPoint a resolver's `httpChallenge` names, as Traefik's internal
+ * provider: `acme-http` above every other router, or `acme-http-bypass` at its rule's priority where the
+ * entryPoint lets user routers answer challenges (`allowACMEByPass`).
+ */
+function addAcmeRouters(config: StaticConfig, routers: Record<string, unknown>): void {
+  const entryPoints: string[] = [];
+  const bypassed: string[] = [];
+  for (const resolver of Object.values(config.certificatesResolvers)) {
+    const entryPoint = resolver.acme?.httpChallenge?.entryPoint;
+    if (entryPoint === undefined || entryPoint === '' || entryPoints.includes(entryPoint) || bypassed.includes(entryPoint)) continue;
+    if (config.entryPoints[entryPoint]?.allowACMEByPass === true) bypassed.push(entryPoint);
+    else entryPoints.push(entryPoint);
+  }
+  const rule = 'PathPrefix(`/.well-known/acme-challenge/`)';
+  if (entryPoints.length > 0) routers['acme-http'] = { rule, ruleSyntax: 'default', entryPoints, service: 'acme-http@internal', priority: internalPriority };
+  if (bypassed.length > 0) routers['acme-http-bypass'] = { rule, entryPoints: bypassed, service: 'acme-http@internal' };
+}
+
 /** Normalises a generated name as Traefik's `provider.Normalize`: anything but letters, digits and `-` becomes `-`. */
 function normalizeName(name: string): string {
   return name.replace(/[^a-zA-Z0-9-]+/g, '-');
@@ -48,6 +67,7 @@ export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
   const middlewares: Record<string, unknown> = {};
   const errors: ConfigError[] = [];
   addApiRouters(config, routers, middlewares);
+  addAcmeRouters(config, routers);
   if (config.ping !== undefined && !config.ping.manualRouting) {
     routers.ping = { entryPoints: [config.ping.entryPoint], service: 'ping@internal', rule: 'PathPrefix(`/ping`)', ruleSyntax: 'default', priority: internalPriority };
   }
