@@ -16,7 +16,7 @@ const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-
 /** Reads a Kubernetes store URL; throws an Error whose message says what is wrong with it. */
 export function parseKubernetesSecretUrl(text: string): KubernetesSecretAddress {
   const match = /^kubernetes:\/\/([^/?#]*)\/([^/?#]*)(?:\?([^#]*))?$/i.exec(text);
-  if (match === null) throw new Error(`expected kubernetes://<namespace>/<secret-name>, got "${text}"`);
+  if (match === null) throw new Error('expected kubernetes://<namespace>/<secret-name>');
   const [, namespace = '', name = '', query = ''] = match;
   if (namespace.length > 63 || !dnsLabel.test(namespace)) throw new Error(`namespace "${namespace}" is not a valid namespace name`);
   // The challenge Secret's name adds "-challenges", which must fit too.

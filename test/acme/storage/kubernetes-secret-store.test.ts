@@ -43,7 +43,7 @@ describe('Kubernetes Secret store URL', () => {
   });
 
   const faults = [
-    { description: 'a URL without a Secret name', url: 'kubernetes://edge', message: 'expected kubernetes://<namespace>/<secret-name>, got "kubernetes://edge"' },
+    { description: 'a URL without a Secret name', url: 'kubernetes://edge', message: 'expected kubernetes://<namespace>/<secret-name>' },
     { description: 'a namespace Kubernetes would refuse', url: 'kubernetes://Edge_1/acme', message: 'namespace "Edge_1" is not a valid namespace name' },
     { description: 'a Secret name Kubernetes would refuse', url: 'kubernetes://edge/ACME', message: 'secret name "ACME" is not a valid Secret name' },
     { description: 'an unknown option', url: 'kubernetes://edge/acme?ttl=1', message: 'unknown option "ttl"; expected pollInterval' },
