@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { acmeRouter, acmeStatic, verifiedGet } from '../support/acme.js';
+import { startJunction, type JunctionProcess } from '../support/junction.js';
+import { skipUnlessPebble, startPebble, type Pebble } from '../support/pebble.js';
+import { freePort } from '../support/ports.js';
+import { skipUnlessRedis, startRedisServer } from '../support/redis-server.js';
+import { answeredBy, startUpstream } from '../support/upstream.js';
+import { until } from '../support/until.js';
+
+/** The service alone: a replica with it serves no router asking for a certificate. */
+const serviceOnly = (upstreamUrl: string): string => `
+http:
+  services:
+    app:
+      loadBalancer:
+        servers:
+          - url: "${upstreamUrl}"
+`;
+
+interface Replica {
+  readonly webPort: number;
+  readonly websecurePort: number;
+}
+
+async function replicaPorts(): Promise<Replica> {
+  return { webPort: await freePort(), websecurePort: await freePort() };
+}
+
+/** Waits until the replica routes `host` over TLS with a certificate chained to pebble's root; returns the answer. */
+function servedByPebble(replica: Replica, junction: JunctionProcess, host: string, pebble: Pebble) {
+  return until(async () => {
+    const answer = await verifiedGet(replica.websecurePort, host, pebble.root);
+    return answer.status === 200 ? answer : undefined;
+  }, {
+    timeoutMs: 90_000,
+    intervalMs: 250,
+    message: `a certificate for ${host} chained to pebble's root on port ${replica.websecurePort}; junction said:\n${junction.output()}\npebble said:\n${pebble.output().slice(-3000)}`,
+  });
+}
+
+const skip = skipUnlessPebble || skipUnlessRedis();
+
+describe('ACME certificates shared by two replicas through Redis', { skip }, () => {
+  it('lets one replica order while the CA validates HTTP-01 on the other, and both serve the one certificate', async (t) => {
+    const redis = await startRedisServer(t);
+    const [ordering, answering] = [await replicaPorts(), await replicaPorts()];
+    // The CA validates on the replica that does not order: it answers from the shared store.
+    const pebble = await startPebble(t, { httpPort: answering.webPort, tlsPort: answering.websecurePort });
+    const upstream = await startUpstream(t, { name: 'shared' });
+    const staticFor = (replica: Replica): string =>
+      acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' });
+
+    const second = await startJunction(t, { static: staticFor(answering), dynamic: serviceOnly(upstream.url) });
+    const first = await startJunction(t, { static: staticFor(ordering), dynamic: acmeRouter('shared.example.com', upstream.url) });
+
+    const fromFirst = await servedByPebble(ordering, first, 'shared.example.com', pebble);
+    assert.equal(answeredBy(fromFirst.body), 'shared');
+    assert.match(pebble.output(), new RegExp(`shared\\.example\\.com:${answering.webPort}`));
+
+    // The second replica now asks for the same certificate: it finds it in the store instead of ordering.
+    await second.writeDynamic(acmeRouter('shared.example.com', upstream.url));
+    const fromSecond = await servedByPebble(answering, second, 'shared.example.com', pebble);
+
+    assert.equal(answeredBy(fromSecond.body), 'shared');
+    assert.equal(fromSecond.certificate.serialNumber, fromFirst.certificate.serialNumber);
+    assert.equal(pebble.orderCount(), 1);
+    assert.equal(pebble.issuedCount(), 1);
+  });
+
+  it('makes exactly one order when two replicas start together with the same router', async (t) => {
+    const redis = await startRedisServer(t);
+    const [one, two] = [await replicaPorts(), await replicaPorts()];
+    // Whichever replica wins the lock, the CA asks replica one: the challenge is answered either way.
+    const pebble = await startPebble(t, { httpPort: one.webPort, tlsPort: one.websecurePort });
+    const upstream = await startUpstream(t, { name: 'race' });
+    const startReplica = (replica: Replica) =>
+      startJunction(t, {
+        static: acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' }),
+        dynamic: acmeRouter('race.example.com', upstream.url),
+      });
+
+    const [first, second] = await Promise.all([startReplica(one), startReplica(two)]);
+    const [fromOne, fromTwo] = await Promise.all([
+      servedByPebble(one, first, 'race.example.com', pebble),
+      servedByPebble(two, second, 'race.example.com', pebble),
+    ]);
+
+    assert.equal(fromOne.certificate.serialNumber, fromTwo.certificate.serialNumber);
+    assert.equal(answeredBy(fromTwo.body), 'race');
+    assert.equal(pebble.orderCount(), 1);
+    assert.equal(pebble.issuedCount(), 1);
+  });
+});
