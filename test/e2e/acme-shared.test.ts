@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { acmeRouter, acmeStatic, verifiedGet } from '../support/acme.js';
 import { startJunction, type JunctionProcess } from '../support/junction.js';
 import { skipUnlessPebble, startPebble, type Pebble } from '../support/pebble.js';
 import { freePort } from '../support/ports.js';
 import { skipUnlessRedis, startRedisServer } from '../support/redis-server.js';
+import { KubernetesApiServer } from '../support/kubernetes/api-server.js';
 import { answeredBy, startUpstream } from '../support/upstream.js';
 import { until } from '../support/until.js';
 
@@ -90,5 +94,38 @@ describe('ACME certificates shared by two replicas through Redis', { skip }, () 
     assert.equal(answeredBy(fromTwo.body), 'race');
     assert.equal(pebble.orderCount(), 1);
     assert.equal(pebble.issuedCount(), 1);
+  });
+});
+
+describe('ACME certificates shared by two replicas through a Kubernetes Secret', { skip: skipUnlessPebble }, () => {
+  it('makes one order with TLS-ALPN-01, answered by either replica, and both serve the certificate from the Secret', async (t) => {
+    const apiServer = await KubernetesApiServer.start();
+    t.after(() => apiServer.close());
+    const directory = await mkdtemp(join(tmpdir(), 'junction-acme-kube-'));
+    t.after(() => rm(directory, { recursive: true, force: true }));
+    const kubeconfig = await apiServer.writeKubeconfig(directory);
+    const [one, two] = [await replicaPorts(), await replicaPorts()];
+    const pebble = await startPebble(t, { httpPort: one.webPort, tlsPort: one.websecurePort });
+    const upstream = await startUpstream(t, { name: 'kube' });
+    const startReplica = (replica: Replica) =>
+      startJunction(t, {
+        static: acmeStatic({ pebble, ...replica, storage: 'kubernetes://default/junction-acme', challenge: '      tlsChallenge: {}' }),
+        dynamic: acmeRouter('kube.example.com', upstream.url),
+        env: { KUBECONFIG: kubeconfig },
+        // The first configuration waits for the resolver's first read of the Secret, which loads the Kubernetes client.
+        readyTimeoutMs: 60_000,
+      });
+
+    const [first, second] = await Promise.all([startReplica(one), startReplica(two)]);
+    const [fromOne, fromTwo] = await Promise.all([
+      servedByPebble(one, first, 'kube.example.com', pebble),
+      servedByPebble(two, second, 'kube.example.com', pebble),
+    ]);
+
+    assert.equal(fromOne.certificate.serialNumber, fromTwo.certificate.serialNumber);
+    assert.equal(pebble.orderCount(), 1);
+    assert.equal(pebble.issuedCount(), 1);
+    const secret = apiServer.get('v1', 'Secret', 'default', 'junction-acme');
+    assert.deepEqual(Object.keys(secret?.['data'] as object), ['le']);
   });
 });
