@@ -58,14 +58,19 @@ export class RedisStore implements AcmeStore {
   /** Locks held, abandoned when the store closes. */
   readonly #locks = new Set<RenewingLock>();
 
+  readonly #commandTimeoutMs: number;
+  /** Why the command connection is down, for the errors of operations that could not wait for it. */
+  #lastError = 'connecting';
+
   constructor(url: string, options: RedisStoreOptions = {}) {
     this.#address = parseRedisStoreUrl(url);
     this.description = `redis ${this.#address.display}`;
     this.#logger = options.logger;
-    this.#client = this.#connect('commands', options.commandTimeoutMs ?? 5000);
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    this.#client = this.#connect('commands');
   }
 
-  #connect(role: 'commands' | 'notices', commandTimeoutMs?: number): Redis {
+  #connect(role: 'commands' | 'notices'): Redis {
     const address = this.#address;
     const client = new Redis({
       host: address.host,
@@ -76,14 +81,21 @@ export class RedisStore implements AcmeStore {
       tls: address.tls,
       connectionName: `junction-acme-${role}`,
       retryStrategy: reconnectDelay,
-      // Commands wait for a reconnection, but never longer than the timeout: callers get a clear error instead.
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      commandTimeout: commandTimeoutMs,
       connectTimeout: 5000,
+      ...(role === 'commands'
+        ? {
+            // A command is sent only on a live connection and never replayed after a reconnection: one that
+            // timed out must not run later (a lock taken then would have nobody to renew or release it).
+            enableOfflineQueue: false,
+            autoResendUnfulfilledCommands: false,
+            commandTimeout: this.#commandTimeoutMs,
+          }
+        : // The subscription is made whenever the connection is up, and made again after each reconnection.
+          { enableOfflineQueue: true, maxRetriesPerRequest: null }),
     });
     let reportedDown = false;
     client.on('error', (error: Error) => {
+      if (role === 'commands') this.#lastError = error.message;
       if (reportedDown || this.#closed) return;
       reportedDown = true;
       this.#logger?.warn('ACME store unreachable, reconnecting', { store: this.description, connection: role, error: error.message });
@@ -102,10 +114,28 @@ export class RedisStore implements AcmeStore {
     return [this.#address.keyPrefix, ...parts].join(':');
   }
 
+  /** Waits for the command connection to be ready, up to the command timeout. */
+  async #connected(): Promise<void> {
+    const client = this.#client;
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const ready = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        client.off('ready', ready);
+        reject(new Error(`not connected (${this.#lastError})`));
+      }, this.#commandTimeoutMs);
+      client.once('ready', ready);
+    });
+  }
+
   /** Runs a Redis operation, turning its failure into an error that names the store and the operation. */
   async #run<T>(operation: string, action: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error(`${this.description}: ${operation}: the store is closed`);
     try {
+      await this.#connected();
       return await action();
     } catch (error) {
       throw new Error(`${this.description}: ${operation}: ${(error as Error).message}`, { cause: error });
@@ -166,7 +196,10 @@ export class RedisStore implements AcmeStore {
     const client = this.#client;
     const lock = new RenewingLock(
       {
-        renew: async () => Number(await client.eval(renewScript, 1, lockKey, token, String(leaseMs))) === 1,
+        renew: async () => {
+          await this.#connected();
+          return Number(await client.eval(renewScript, 1, lockKey, token, String(leaseMs))) === 1;
+        },
         release: async () => {
           await this.#run(`release lock "${key}"`, () => client.eval(releaseScript, 1, lockKey, token));
         },
@@ -258,6 +291,7 @@ export class RedisStore implements AcmeStore {
   async #poll(): Promise<void> {
     if (this.#closed) return;
     try {
+      await this.#connected();
       const resolvers = (await this.#client.smembers(this.#key('resolvers'))).sort();
       if (resolvers.length === 0) {
         this.#hasBaseline = true;

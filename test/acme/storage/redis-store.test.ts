@@ -120,6 +120,20 @@ describe('Redis store', { skip: skipUnlessRedis() }, () => {
     assert.equal((await store.load('le')).account?.email, 'back@example.com');
   });
 
+  it('leaves no lock behind from an attempt that failed while Redis was away', async (t) => {
+    const server = await startRedisServer(t);
+    const [failing, other] = [openStore(t, server.url, { commandTimeoutMs: 1000 }), openStore(t, server.url)];
+    await server.stop();
+    await assert.rejects(failing.tryLock('le:a.example.com', 60_000), /not connected/);
+
+    await server.start();
+    await until(async () => (await failing.load('le')) !== undefined, { timeoutMs: 30_000, intervalMs: 200, message: 'the failing store to reconnect' });
+    const lock = await other.tryLock('le:a.example.com', 60_000);
+
+    assert.ok(lock);
+    await lock.release();
+  });
+
   it('stops holding a lock when Redis stays away for longer than the lease', async (t) => {
     const server = await startRedisServer(t);
     const store = openStore(t, server.url, { commandTimeoutMs: 500 });
