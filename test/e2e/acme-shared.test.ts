@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { connect } from 'node:tls';
 import { acmeRouter, acmeStatic, verifiedGet } from '../support/acme.js';
 import { startJunction, type JunctionProcess } from '../support/junction.js';
 import { skipUnlessPebble, startPebble, type Pebble } from '../support/pebble.js';
@@ -40,6 +41,19 @@ function servedByPebble(replica: Replica, junction: JunctionProcess, host: strin
     timeoutMs: 90_000,
     intervalMs: 250,
     message: `a certificate for ${host} chained to pebble's root on port ${replica.websecurePort}; junction said:\n${junction.output()}\npebble said:\n${pebble.output().slice(-3000)}`,
+  });
+}
+
+/** The status of a GET over TLS for `host`, accepting whatever certificate is served (the default one, say). */
+function unverifiedStatus(port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: host, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }, () => {
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)));
+      socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    });
+    socket.once('error', reject);
   });
 }
 
@@ -93,6 +107,33 @@ describe('ACME certificates shared by two replicas through Redis', { skip }, () 
     assert.equal(fromOne.certificate.serialNumber, fromTwo.certificate.serialNumber);
     assert.equal(answeredBy(fromTwo.body), 'race');
     assert.equal(pebble.orderCount(), 1);
+    assert.equal(pebble.issuedCount(), 1);
+  });
+});
+
+describe('ACME with Redis storage while Redis is away', { skip }, () => {
+  it('keeps routing with the default certificate, says why, and obtains the certificate once Redis is back', async (t) => {
+    const redis = await startRedisServer(t);
+    await redis.stop();
+    const replica = await replicaPorts();
+    const pebble = await startPebble(t, { httpPort: replica.webPort, tlsPort: replica.websecurePort });
+    const upstream = await startUpstream(t, { name: 'patient' });
+    const junction = await startJunction(t, {
+      static: acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' }),
+      dynamic: acmeRouter('patient.example.com', upstream.url),
+    });
+
+    await junction.waitForOutput(new RegExp(`certificatesResolvers\\.le: .*redis redis://127\\.0\\.0\\.1:${redis.port}/0: .*not connected`), { timeoutMs: 30_000 });
+    assert.equal(await unverifiedStatus(replica.websecurePort, 'patient.example.com'), 200);
+    assert.equal(junction.process.exitCode, null);
+
+    // The failed order is retried (after 30 s at first), this time with Redis back.
+    await redis.start();
+    const answer = await until(async () => {
+      const served = await verifiedGet(replica.websecurePort, 'patient.example.com', pebble.root);
+      return served.status === 200 ? served : undefined;
+    }, { timeoutMs: 150_000, intervalMs: 1000, message: `the certificate once Redis is back; junction said:\n${junction.output()}` });
+    assert.equal(answeredBy(answer.body), 'patient');
     assert.equal(pebble.issuedCount(), 1);
   });
 });
