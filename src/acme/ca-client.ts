@@ -49,10 +49,21 @@ function installInterceptor(): void {
     }
     return config;
   });
+  // A CA that cannot be reached leaves acme-client's own error handler without a response to read (it fails
+  // with a TypeError); this handler runs first and reports the network error itself.
+  const handlers = (acme.axios.interceptors.response as unknown as { handlers: Array<{ fulfilled: null; rejected: (error: unknown) => never } | null> }).handlers;
+  handlers.unshift({ fulfilled: null, rejected: rejectUnreachable });
   // Retries belong to the resolver, which backs off between orders; the library's own would stall each order for a minute.
   const defaults = acme.axios.defaults as typeof acme.axios.defaults & { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number } };
   defaults.acmeSettings.retryMaxAttempts = 1;
   defaults.acmeSettings.retryDefaultDelay = 1;
+}
+
+/** Turns an error without a response (refused, reset, timed out, untrusted certificate) into a plain one naming the URL. */
+function rejectUnreachable(error: unknown): never {
+  const { config, response, message } = error as { config?: { url?: string; method?: string }; response?: unknown; message?: string };
+  if (response !== undefined || config === undefined) throw error;
+  throw new Error(`${(config.method ?? 'get').toUpperCase()} ${config.url ?? ''}: ${message ?? String(error)}`);
 }
 
 function originOf(url: string): string | undefined {

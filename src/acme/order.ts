@@ -52,6 +52,7 @@ export async function orderCertificate(context: OrderContext, names: readonly st
   };
   const order = await client.createOrder(request);
   const authorizations = await client.getAuthorizations(order);
+  let hasSolvedDns = false;
   for (const authorization of authorizations) {
     if (authorization.status === 'valid') continue;
     const identifier = authorization.wildcard === true ? `*.${authorization.identifier.value}` : authorization.identifier.value;
@@ -60,7 +61,11 @@ export async function orderCertificate(context: OrderContext, names: readonly st
       const offered = (authorization.challenges as readonly Challenge[]).map((candidate) => candidate.type).join(', ');
       throw new Error(`no challenge the resolver can answer for ${identifier}: the CA offers ${offered}`);
     }
+    // A sequential DNS provider (lego's `Sequential`) waits between two of its challenges, not after the last.
+    const interval = context.dns?.sequenceIntervalMs;
+    if (challenge.type === 'dns-01' && hasSolvedDns && interval !== undefined && interval > 0) await sleep(interval);
     await answerChallenge(context, authorization, identifier, challenge);
+    if (challenge.type === 'dns-01') hasSolvedDns = true;
   }
   const csr = await createCertificateRequest({
     names,
@@ -115,7 +120,5 @@ async function answerChallenge(context: OrderContext, authorization: acme.Author
       if (store.shared) await store.removeChallenge(published).catch(() => undefined);
     }
     if (takeDown !== undefined) await takeDown().catch(() => undefined);
-    const interval = context.dns?.sequenceIntervalMs;
-    if (challenge.type === 'dns-01' && interval !== undefined && interval > 0) await sleep(interval);
   }
 }

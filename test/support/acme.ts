@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { connect, type PeerCertificate } from 'node:tls';
 import type { Pebble } from './pebble.js';
 
@@ -93,4 +97,42 @@ http:
         servers:
           - url: "${upstreamUrl}"
 `;
+}
+
+/**
+ * Writes an `exec` DNS provider script (`<hook> present|cleanup <fqdn> <value>`) that sets and clears the TXT
+ * record on challtestsrv, and appends each call to `calls.log` beside it; returns both paths.
+ */
+export async function writeDnsHook(directory: string, pebble: Pebble): Promise<{ hook: string; calls: string }> {
+  const hook = join(directory, 'dns-hook.mjs');
+  const calls = join(directory, 'calls.log');
+  await writeFile(
+    hook,
+    `#!${process.execPath}
+import { appendFileSync } from 'node:fs';
+const [action, fqdn, value] = process.argv.slice(2);
+appendFileSync(${JSON.stringify(calls)}, action + ' ' + fqdn + ' ' + value + '\\n');
+const path = action === 'present' ? '/set-txt' : '/clear-txt';
+const body = action === 'present' ? { host: fqdn, value } : { host: fqdn };
+const response = await fetch(${JSON.stringify(pebble.dnsManagementUrl)} + path, { method: 'POST', body: JSON.stringify(body) });
+process.exit(response.ok ? 0 : 1);
+`,
+    { mode: 0o755 },
+  );
+  return { hook, calls };
+}
+
+/** Traefik's acme.json fixture (`le` with one certificate, `other` empty), as Traefik v3 writes it. */
+export const traefikAcmeJsonFixture = fileURLToPath(new URL('../../../test/fixtures/acme/traefik-acme.json', import.meta.url));
+
+/**
+ * Traefik's acme.json fixture with `certificate` stored for `stored.example.com` and `www.stored.example.com`,
+ * and a fresh RSA account key, as Traefik would have written them.
+ */
+export async function traefikAcmeJson(certificate: { readonly cert: string; readonly key: string }): Promise<string> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return (await readFile(traefikAcmeJsonFixture, 'utf8'))
+    .replace('{{ACCOUNT_KEY}}', privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'))
+    .replace('{{CERTIFICATE}}', Buffer.from(certificate.cert).toString('base64'))
+    .replace('{{KEY}}', Buffer.from(certificate.key).toString('base64'));
 }

@@ -93,7 +93,8 @@ export class FileStore implements AcmeStore {
     }
   }
 
-  async tryLock(key: string): Promise<StoreLock | undefined> {
+  /** Locks within this process; a lease is not needed where the holder cannot die without its lock. */
+  async tryLock(key: string, _leaseMs: number): Promise<StoreLock | undefined> {
     if (this.#locks.has(key)) return undefined;
     this.#locks.add(key);
     let held = true;
