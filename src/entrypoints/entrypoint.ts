@@ -11,6 +11,7 @@ import type { CompiledTlsOptions } from '../tls/tls-options.js';
 import { setClientAddress, type ClientAddress } from './client-address.js';
 import type { ConnectionRouting } from './connection-routing.js';
 import { HttpEntryPoint, type HttpEntryPointOptions } from './http-entrypoint.js';
+import { peekPostgresSslRequest, postgresSslAccepted, postgresSslRequest } from './postgres-starttls.js';
 import { peekProxyHeader } from './proxy-protocol.js';
 import { refuseTls, terminateTls } from './tls-termination.js';
 
@@ -113,6 +114,8 @@ export class EntryPoint {
     let isProxyHeaderRead = this.#isTrustedProxy === undefined;
     let client = peer;
     let timer: NodeJS.Timeout | undefined;
+    let isPostgresChecked = false;
+    let isPostgres = false;
 
     const handOver = (putBack = true): void => {
       clearTimeout(timer);
@@ -148,8 +151,22 @@ export class EntryPoint {
         if (this.#routeWithoutPeeking(socket, client, handOver)) return;
       }
       const routing = this.#runtime().connections.get(this.name);
+      if (!isPostgresChecked) {
+        const postgres = peekPostgresSslRequest(buffered);
+        if (postgres === 'more' && !isEnded) return;
+        isPostgresChecked = true;
+        if (postgres === 'yes') {
+          isPostgres = true;
+          buffered = buffered.subarray(postgresSslRequest.length);
+          socket.write(postgresSslAccepted);
+        }
+      }
       const peek = peekClientHello(buffered);
       if (peek.kind === 'more' && !isEnded) return;
+      if (isPostgres) {
+        handOver();
+        return this.#routePostgres(socket, client, peek.kind === 'tls' ? peek.hello : undefined, routing);
+      }
       if (peek.kind === 'not-tls' && !isEnded && buffered.length < h2cPreface.length && h2cPreface.subarray(0, buffered.length).equals(buffered)) return;
       // An HTTP/2 session must get the preface from our hands: bytes read twice from a socket it takes over are lost.
       if (peek.kind === 'not-tls' && startsWithH2cPreface(buffered) && routing?.tcp.find({ serverName: '', clientIp: client.ip, alpnProtocols: [] }) === undefined) {
@@ -225,6 +242,20 @@ export class EntryPoint {
     this.#serveTcp(socket, client, serverName, tcpRoute.handler, tcpRoute.name);
   }
 
+  /**
+   * A PostgreSQL client that asked for TLS goes to a TLS TCP router (terminating or passthrough) chosen by its
+   * ClientHello, or is closed: HTTPS routers do not serve it, as in Traefik.
+   */
+  #routePostgres(socket: Socket, client: ClientAddress, hello: ClientHello | undefined, routing: ConnectionRouting | undefined): void {
+    const route = hello === undefined ? undefined : routing?.tcpTls.find({ serverName: canonicalServerName(hello.serverName), clientIp: client.ip, alpnProtocols: hello.alpnProtocols });
+    if (hello === undefined || route === undefined) {
+      this.#log.debug('no TCP TLS router for a PostgreSQL TLS connection; closing', { clientIp: client.ip });
+      socket.destroy();
+      return;
+    }
+    this.#serveTcp(socket, client, canonicalServerName(hello.serverName), route.handler, route.name, true);
+  }
+
   #serveHttps(socket: Socket, client: ClientAddress, serverName: string, options: CompiledTlsOptions | null): void {
     const tls = this.#runtime().tls;
     const settings = options === null || tls === undefined ? undefined : tls.settings(options, serverName, httpAlpn);
@@ -260,7 +291,7 @@ export class EntryPoint {
   }
 
   /** Hands a connection to a TCP router's handler (TLS-terminating routers wrap the socket themselves). */
-  #serveTcp(raw: Socket, client: ClientAddress, serverName: string, handler: TcpHandler, routerName: string): void {
+  #serveTcp(raw: Socket, client: ClientAddress, serverName: string, handler: TcpHandler, routerName: string, postgresStartTls = false): void {
     this.#tcpSockets.add(raw);
     raw.once('close', () => this.#tcpSockets.delete(raw));
     const connection: TcpConnection = {
@@ -270,6 +301,7 @@ export class EntryPoint {
       clientPort: client.port,
       localIp: normalizeIp(raw.localAddress ?? ''),
       localPort: raw.localPort ?? 0,
+      postgresStartTls,
       log: this.#log.with({ routerName }),
     };
     try {

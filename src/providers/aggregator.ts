@@ -34,7 +34,12 @@ function droppedRouters(raw: unknown, decoded: DynamicConfig, errors: readonly C
   const dropped = new Map<string, string[]>();
   for (const name of Object.keys(sectionOf(sectionOf(raw, 'http'), 'routers'))) {
     if (decoded.http?.routers?.[name] !== undefined) continue;
-    const messages = errors.filter((error) => itemOfPath(error.path)?.name === name).map((error) => error.message);
+    const messages = errors
+      .filter((error) => {
+        const item = itemOfPath(error.path);
+        return item?.protocol === 'http' && item.section === 'routers' && item.name === name;
+      })
+      .map((error) => error.message);
     dropped.set(name, messages);
   }
   return dropped;

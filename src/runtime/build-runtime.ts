@@ -98,6 +98,7 @@ class RuntimeBuilder {
   /** Entry points each router resolved to, for the report's `using`. */
   readonly #using = new Map<string, readonly string[]>();
   readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
+  readonly #tcpServerStatus = new Map<string, () => Readonly<Record<string, ServerStatus>>>();
   /** Set once the build ends; internal services that show the report read it through a getter. */
   #runtimeReport: RuntimeReport = emptyRuntimeReport;
   #tls: TlsRuntime | undefined;
@@ -138,6 +139,13 @@ class RuntimeBuilder {
       ruleSyntax: (value, path) => this.#ruleSyntax(value, path),
       providerRank: (provider) => this.#providerRank(provider),
       state: (key, create) => this.#state.acquire(key, create, this.#usedState),
+      serverHealth: (service, definition, servers, plan) => {
+        const key = `tcp-service\0${service}\0health\0${definition}`;
+        const watch = this.#state.acquire(key, () => this.#health.watch(key, service, servers, plan), this.#usedState);
+        watch.update(plan);
+        this.#tcpServerStatus.set(service, () => Object.fromEntries(watch.table.statuses().map(({ server, status }) => [server, status])));
+        return watch.table;
+      },
     }, tcpEntryPoints);
     const routers = new Map<string, RouterTable>();
     const httpsRouters = new Map<string, RouterTable>();
@@ -155,13 +163,21 @@ class RuntimeBuilder {
     }
     const udp = buildUdpRuntime(this.#config, this.#settings.entryPoints);
     for (const [entryPoint, route] of udp.routes) enabledRouters.set(entryPoint, [route.routerName]);
+    const httpRouters = [...routesByEntryPoint.values(), ...httpsRoutesByEntryPoint.values()].flatMap((routes) => routes.map((route) => route.name));
     this.#runtimeReport = buildRuntimeReport(this.#config, {
-      errors: this.#attributed,
+      errors: [...this.#attributed, ...udp.attributed],
       using: this.#using,
-      enabledRouters: new Set([...enabledRouters.values()].flat()),
+      enabledRouters: {
+        http: new Set(httpRouters),
+        tcp: new Set([...tcp.enabled.values()].flat()),
+        udp: new Set([...udp.routes.values()].map((route) => route.routerName)),
+      },
       defaultEntryPoints: this.#defaultEntryPoints(),
+      tcpEntryPoints,
+      udpEntryPoints: this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'udp').map((entryPoint) => entryPoint.name),
       internalServices: availableInternalServices(this.#settings),
       serverStatus: this.#serverStatus,
+      tcpServerStatus: this.#tcpServerStatus,
     });
     const errors = [...this.#errors, ...udp.errors];
     return { routers, httpsRouters, connections, tls: this.#tls, udp, errors, enabledRouters, usedPools: this.#usedPools, usedState: this.#usedState, report: this.#runtimeReport };

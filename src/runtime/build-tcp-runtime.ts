@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { TcpMiddlewareConfig, TcpRouterConfig, TcpServersTransportConfig, TcpServiceConfig } from '../config/dynamic/tcp-schema.js';
+import type { TcpLoadBalancerConfig, TcpMiddlewareConfig, TcpRouterConfig, TcpServersTransportConfig, TcpServiceConfig } from '../config/dynamic/tcp-schema.js';
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { RuleSyntax } from '../rules/http-rule.js';
@@ -8,7 +8,10 @@ import { compileTcpRule, defaultTcpPriority } from '../rules/tcp-rule.js';
 import { ConnectionCounts, inFlightConn } from '../tcp/middlewares/in-flight-conn.js';
 import { tcpIpAllowList } from '../tcp/middlewares/tcp-ip-allow-list.js';
 import { TcpRouterTable, type TcpRoute } from '../tcp/routers/tcp-router-table.js';
-import { splitAddress, tcpLoadBalancer, tcpWeighted } from '../tcp/services/tcp-load-balancer.js';
+import type { HealthCheckPlan } from '../http/services/health-check/health-monitor.js';
+import type { ServerHealthTable } from '../http/services/health-check/server-health.js';
+import { checkTcpHealth } from '../tcp/services/tcp-health-check.js';
+import { splitAddress, tcpLoadBalancer, tcpWeighted, type TcpServerTarget } from '../tcp/services/tcp-load-balancer.js';
 import type { TcpHandler, TcpMiddleware } from '../tcp/tcp-connection.js';
 import { defaultTcpDialSettings, type TcpDialSettings } from '../tcp/tcp-proxy.js';
 import { tcpTlsTermination } from '../tcp/tcp-tls-termination.js';
@@ -31,7 +34,18 @@ export interface TcpBuildContext {
   providerRank(provider: string): number;
   /** State kept across reloads while its key is unchanged. */
   state<T>(key: string, create: () => T): T;
+  /** The health of a checked service's servers, kept while its definition is unchanged (checked by the active monitor). */
+  serverHealth(service: string, definition: string, servers: readonly string[], plan: HealthCheckPlan): ServerHealthTable;
 }
+
+/** A built TCP service: its handler and, when it follows health, whether it has a server to send to. */
+interface TcpService {
+  readonly handler: TcpHandler;
+  readonly isAvailable: (() => boolean) | undefined;
+}
+
+/** Traefik drops a health-check payload above this size and only connects. */
+const maxHealthCheckPayload = 65_535;
 
 /** The TCP routers of each entryPoint: without `tls`, and with it (passthrough or terminated). */
 export interface TcpRouting {
@@ -51,7 +65,7 @@ export function buildTcpRouting(context: TcpBuildContext, entryPoints: readonly 
 
 class TcpRuntimeBuilder {
   readonly #context: TcpBuildContext;
-  readonly #services = new Map<string, Built<TcpHandler>>();
+  readonly #services = new Map<string, Built<TcpService>>();
 
   constructor(context: TcpBuildContext) {
     this.#context = context;
@@ -99,7 +113,7 @@ class TcpRuntimeBuilder {
     }
     const entryPoints = this.#context.routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
     const middlewares = this.#middlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
-    const service = this.#service(qualify(config.service, provider), joinPath(path, 'service'));
+    const service = this.#service(qualify(config.service, provider), joinPath(path, 'service')).handler;
     let handler = middlewares.reduceRight<TcpHandler>((next, middleware) => middleware(next), service);
     if (tls !== undefined && tls.passthrough !== true) {
       if (tls.certResolver !== undefined && tls.certResolver !== '' && !this.#context.certificateResolvers.has(tls.certResolver)) {
@@ -151,7 +165,7 @@ class TcpRuntimeBuilder {
     }
   }
 
-  #service(qualifiedName: string, referencePath: string, visiting: readonly string[] = []): TcpHandler {
+  #service(qualifiedName: string, referencePath: string, visiting: readonly string[] = []): TcpService {
     if (visiting.includes(qualifiedName)) throw new ConfigError(referencePath, `service cycle: ${[...visiting, qualifiedName].map((name) => quote(name)).join(' -> ')}`);
     let built = this.#services.get(qualifiedName);
     if (built === undefined) {
@@ -162,12 +176,12 @@ class TcpRuntimeBuilder {
     throw new ConfigError(referencePath, built.reason);
   }
 
-  #buildService(qualifiedName: string, visiting: readonly string[]): Built<TcpHandler> {
+  #buildService(qualifiedName: string, visiting: readonly string[]): Built<TcpService> {
     const { config } = this.#context;
     const item = config.tcp.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: missing('service', qualifiedName, config.tcp.services.keys(), config.invalid.tcpServices) };
     try {
-      return { ok: true, value: this.#serviceHandler(item, visiting) };
+      return { ok: true, value: this.#serviceHandler(qualifiedName, item, visiting) };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       this.#context.report(item.provider, error.under(configPath('tcp', 'services', item.name, item.config.kind)));
@@ -175,14 +189,21 @@ class TcpRuntimeBuilder {
     }
   }
 
-  #serviceHandler(item: MergedItem<TcpServiceConfig>, visiting: readonly string[]): TcpHandler {
+  #serviceHandler(qualifiedName: string, item: MergedItem<TcpServiceConfig>, visiting: readonly string[]): TcpService {
     const service = item.config;
     if (service.kind === 'weighted') {
-      const services = (service.config.services ?? []).map((entry, index) => ({
-        handler: this.#service(qualify(entry.name, item.provider), joinPath(joinPath('services', index), 'name'), visiting),
-        weight: entry.weight ?? 1,
-      }));
-      return tcpWeighted(services);
+      const followsHealth = service.config.healthCheck !== undefined;
+      const children = (service.config.services ?? []).map((entry, index) => {
+        const childName = qualify(entry.name, item.provider);
+        const path = joinPath(joinPath('services', index), 'name');
+        const child = this.#service(childName, path, visiting);
+        if (followsHealth && child.isAvailable === undefined) throw new ConfigError(path, `service ${quote(childName)} has no healthCheck, so its health cannot be followed`);
+        return { handler: child.handler, weight: entry.weight ?? 1, isAvailable: child.isAvailable ?? alwaysAvailable };
+      });
+      return {
+        handler: tcpWeighted(children),
+        isAvailable: followsHealth ? () => children.some((child) => child.weight > 0 && child.isAvailable()) : undefined,
+      };
     }
     const config = service.config;
     let settings = this.#transport(config.serversTransport, item.provider);
@@ -190,18 +211,47 @@ class TcpRuntimeBuilder {
     if (config.terminationDelay !== undefined) settings = { ...settings, terminationDelayMs: config.terminationDelay };
     const servers = (config.servers ?? []).map((server) => {
       const { host, port } = splitAddress(server.address);
-      // `tls: true` on a server asks for TLS even when the transport has no `tls` section.
-      const tls = settings.tls ?? (server.tls === true ? { servername: isIpLiteral(host) ? undefined : host } : undefined);
-      return { host, port, settings: { ...settings, tls: tls === undefined ? undefined : { servername: isIpLiteral(host) ? undefined : host, ...tls } } };
+      // Only `tls: true` servers are dialled with TLS, with the transport's TLS settings when it has some.
+      const tls = server.tls === true ? { servername: isIpLiteral(host) ? undefined : host, ...settings.tls } : undefined;
+      return { host, port, settings: { ...settings, tls } };
     });
-    return tcpLoadBalancer(servers);
+    if (config.healthCheck === undefined) return { handler: tcpLoadBalancer(servers), isAvailable: undefined };
+    const addresses = (config.servers ?? []).map((server) => server.address);
+    const plan = this.#healthCheckPlan(config.healthCheck, addresses, servers, item);
+    const table = this.#context.serverHealth(qualifiedName, JSON.stringify(service), addresses, plan);
+    return { handler: tcpLoadBalancer(servers, (index) => table.isUp(index)), isAvailable: () => table.hasUpServer };
+  }
+
+  /** What the checker does for each server: dial it as connections are dialled (TLS included), on the check's port. */
+  #healthCheckPlan(config: NonNullable<TcpLoadBalancerConfig['healthCheck']>, addresses: readonly string[], servers: readonly TcpServerTarget[], item: MergedItem<TcpServiceConfig>): HealthCheckPlan {
+    const path = configPath('tcp', 'services', item.name, 'loadBalancer', 'healthCheck');
+    let { send = '', expect = '' } = config;
+    if (Buffer.byteLength(send) > maxHealthCheckPayload) {
+      this.#context.report(item.provider, new ConfigError(joinPath(path, 'send'), `payload exceeds ${maxHealthCheckPayload} bytes; the check only connects`));
+      send = '';
+    }
+    if (Buffer.byteLength(expect) > maxHealthCheckPayload) {
+      this.#context.report(item.provider, new ConfigError(joinPath(path, 'expect'), `expected answer exceeds ${maxHealthCheckPayload} bytes; the check does not read an answer`));
+      expect = '';
+    }
+    const intervalMs = config.interval > 0 ? config.interval : 30_000;
+    const unhealthyIntervalMs = config.unhealthyInterval === undefined ? intervalMs : config.unhealthyInterval > 0 ? config.unhealthyInterval : 30_000;
+    const spec = { send, expect, timeoutMs: config.timeout > 0 ? config.timeout : 5_000 };
+    const targets = new Map<string, HealthCheckPlan['targets'][number]>();
+    addresses.forEach((address, index) => {
+      const { host, port, settings } = servers[index]!;
+      const checkedPort = config.port !== undefined && config.port !== 0 ? config.port : port;
+      if (!targets.has(address)) targets.set(address, { server: address, probe: (signal) => checkTcpHealth(host, checkedPort, settings.tls, spec, signal) });
+    });
+    return { intervalMs, unhealthyIntervalMs, targets: [...targets.values()], targetField: 'targetAddress' };
   }
 
   #transport(reference: string | undefined, provider: string): TcpDialSettings {
-    if (reference === undefined || reference === '' || reference === 'default@internal') return defaultTcpDialSettings;
-    const qualifiedName = qualify(reference, provider);
+    const isDefault = reference === undefined || reference === '' || reference === 'default@internal';
+    const qualifiedName = isDefault ? 'default@internal' : qualify(reference, provider);
     const item = this.#context.config.tcp.serversTransports.get(qualifiedName);
     if (item === undefined) {
+      if (isDefault && !this.#context.config.invalid.tcpServersTransports.has(qualifiedName)) return defaultTcpDialSettings;
       throw new ConfigError('serversTransport', missing('serversTransport', qualifiedName, this.#context.config.tcp.serversTransports.keys(), this.#context.config.invalid.tcpServersTransports));
     }
     try {
@@ -213,6 +263,8 @@ class TcpRuntimeBuilder {
     }
   }
 }
+
+const alwaysAvailable = (): boolean => true;
 
 function isIpLiteral(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');

@@ -63,7 +63,7 @@ export interface ProtocolReport<R extends ItemReport = RouterReport, S extends I
 
 /**
  * The running configuration as the API and dashboard show it: every declared item with its status, its
- * faults and its relations. TCP and UDP are empty until those protocols are built; UDP has no middlewares.
+ * faults and its relations. UDP has no middlewares.
  */
 export interface RuntimeReport {
   readonly http: ProtocolReport;
@@ -77,23 +77,37 @@ export const emptyRuntimeReport: RuntimeReport = {
   udp: { routers: new Map(), services: new Map(), middlewares: new Map() },
 };
 
+/** The three kinds of routing Traefik's API reports on. */
+export type Protocol = 'http' | 'tcp' | 'udp';
+
 /** What the builder learned while compiling, for the report. */
 export interface BuildFindings {
   readonly errors: readonly AttributedError[];
-  /** Entry points of every router whose entryPoints resolved, by qualified name. */
+  /** Entry points of every HTTP router whose entryPoints resolved, by qualified name. */
   readonly using: ReadonlyMap<string, readonly string[]>;
-  /** Routers that serve, by qualified name. */
-  readonly enabledRouters: ReadonlySet<string>;
-  /** The entryPoints a router without `entryPoints` serves on. */
+  /** Routers that serve, by protocol and qualified name. */
+  readonly enabledRouters: Readonly<Record<Protocol, ReadonlySet<string>>>;
+  /** The entryPoints an HTTP or TCP router without `entryPoints` serves on. */
   readonly defaultEntryPoints: readonly string[];
+  /** The entryPoints a TCP router can serve on (TCP entryPoints), and those a UDP router can. */
+  readonly tcpEntryPoints: readonly string[];
+  readonly udpEntryPoints: readonly string[];
   /** Internal services that exist with this static configuration (`api@internal`, ...). */
   readonly internalServices: readonly string[];
-  /** Live server health per service, when the service keeps it. */
+  /** Live server health per HTTP service, when the service keeps it. */
   readonly serverStatus: ReadonlyMap<string, () => Readonly<Record<string, ServerStatus>> | undefined>;
+  /** Live server health per checked TCP service. */
+  readonly tcpServerStatus: ReadonlyMap<string, () => Readonly<Record<string, ServerStatus>>>;
 }
 
-const itemSections = { routers: 'http.routers', services: 'http.services', middlewares: 'http.middlewares' } as const;
-type ItemSection = keyof typeof itemSections;
+type ItemSection = 'routers' | 'services' | 'middlewares';
+
+/** Where a fault sits: an item of one protocol's routers, services or middlewares. */
+export interface ItemLocation {
+  readonly protocol: Protocol;
+  readonly section: ItemSection;
+  readonly name: string;
+}
 
 /** Reads the item name that starts a configuration path after its section: `api` or `["app.v2"]`. */
 export function leadingName(rest: string): string | undefined {
@@ -105,22 +119,20 @@ export function leadingName(rest: string): string | undefined {
   return match?.[0];
 }
 
-/** Finds the item a configuration path is inside: `http.routers.api.rule` is inside router `api`. */
-export function itemOfPath(path: string): { section: ItemSection; name: string } | undefined {
-  for (const [section, prefix] of Object.entries(itemSections) as Array<[ItemSection, string]>) {
-    if (!path.startsWith(prefix)) continue;
-    // A plain name follows a dot (`http.routers.api`), a quoted one a bracket (`http.routers["app.v2"]`).
-    const rest = path.slice(prefix.length);
-    const name = rest.startsWith('.') ? leadingName(rest.slice(1)) : rest.startsWith('[') ? leadingName(rest) : undefined;
-    return name === undefined ? undefined : { section, name };
-  }
-  return undefined;
+/** Finds the item a configuration path is inside: `http.routers.api.rule` is inside HTTP router `api`. */
+export function itemOfPath(path: string): ItemLocation | undefined {
+  const match = /^(http|tcp|udp)\.(routers|services|middlewares)(?=[.[])/.exec(path);
+  if (match === null) return undefined;
+  // A plain name follows a dot (`http.routers.api`), a quoted one a bracket (`http.routers["app.v2"]`).
+  const rest = path.slice(match[0].length);
+  const name = rest.startsWith('.') ? leadingName(rest.slice(1)) : leadingName(rest);
+  return name === undefined ? undefined : { protocol: match[1] as Protocol, section: match[2] as ItemSection, name };
 }
 
 /** Finds the item a fault belongs to, qualified by the provider that wrote it. */
-export function attributeError({ provider, error }: AttributedError): { section: ItemSection; name: string } | undefined {
+export function attributeError({ provider, error }: AttributedError): ItemLocation | undefined {
   const item = itemOfPath(error.path);
-  return item === undefined ? undefined : { section: item.section, name: `${item.name}@${provider}` };
+  return item === undefined ? undefined : { ...item, name: `${item.name}@${provider}` };
 }
 
 function statusOf(errors: readonly string[]): ItemStatus {
@@ -152,29 +164,52 @@ function shownServiceOptions(kind: string, options: unknown): unknown {
   return { ...loadBalancer, responseForwarding: { ...loadBalancer.responseForwarding, flushInterval: goDuration(flushInterval) } };
 }
 
-/** Builds the HTTP part of the report from the merged configuration and what the build found. */
-export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings): RuntimeReport {
-  const errorsOf = new Map<string, string[]>();
-  for (const finding of findings.errors) {
-    const owner = attributeError(finding);
-    if (owner !== undefined) pushTo(errorsOf, `${owner.section}\0${owner.name}`, finding.error.message);
-  }
-  const errors = (section: ItemSection, name: string): readonly string[] => errorsOf.get(`${section}\0${name}`) ?? [];
+/** Faults by item, and the routers using each service and middleware, for one report. */
+class ReportIndex {
+  readonly #errors = new Map<string, string[]>();
+  readonly #usedBy = new Map<string, string[]>();
 
-  const usedBy = new Map<string, string[]>();
+  constructor(errors: readonly AttributedError[]) {
+    for (const finding of errors) {
+      const owner = attributeError(finding);
+      if (owner !== undefined) pushTo(this.#errors, `${owner.protocol}\0${owner.section}\0${owner.name}`, finding.error.message);
+    }
+  }
+
+  errors(protocol: Protocol, section: ItemSection, name: string): readonly string[] {
+    return this.#errors.get(`${protocol}\0${section}\0${name}`) ?? [];
+  }
+
+  use(protocol: Protocol, section: ItemSection, name: string, router: string): void {
+    pushTo(this.#usedBy, `${protocol}\0${section}\0${name}`, router);
+  }
+
+  usersOf(protocol: Protocol, section: ItemSection, name: string): string[] {
+    return [...(this.#usedBy.get(`${protocol}\0${section}\0${name}`) ?? [])].sort();
+  }
+}
+
+/** Builds the report from the merged configuration and what the build found. */
+export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings): RuntimeReport {
+  const index = new ReportIndex(findings.errors);
+  return { http: httpReport(config, findings, index), tcp: tcpReport(config, findings, index), udp: udpReport(config, findings, index) };
+}
+
+function httpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
+  const errors = (section: ItemSection, name: string): readonly string[] => index.errors('http', section, name);
   const routers = new Map<string, RouterReport>();
   for (const [name, item] of config.http.routers) {
     const router = item.config;
     const entryPoints = router.entryPoints !== undefined && router.entryPoints.length > 0 ? router.entryPoints : findings.defaultEntryPoints;
     const routerErrors = errors('routers', name);
     const middlewares = router.middlewares ?? [];
-    for (const middleware of middlewares) pushTo(usedBy, `middlewares\0${qualify(middleware, item.provider)}`, name);
-    pushTo(usedBy, `services\0${qualify(router.service, item.provider)}`, name);
+    for (const middleware of middlewares) index.use('http', 'middlewares', qualify(middleware, item.provider), name);
+    index.use('http', 'services', qualify(router.service, item.provider), name);
     routers.set(name, {
       name,
       provider: item.provider,
       config: { ...router, entryPoints: [...entryPoints] },
-      status: findings.enabledRouters.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
+      status: findings.enabledRouters.http.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
       errors: routerErrors,
       using: [...(findings.using.get(name) ?? [])].sort(),
       priority: router.priority ?? 0,
@@ -189,7 +224,6 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
     const provider = name.slice(name.lastIndexOf('@') + 1);
     routers.set(name, { name, provider, config: {}, status: 'disabled', errors: messages, using: [], priority: 0, service: '', middlewares: [], rule: '' });
   }
-  const usersOf = (section: ItemSection, name: string): string[] => [...(usedBy.get(`${section}\0${name}`) ?? [])].sort();
 
   const services = new Map<string, ServiceReport>();
   for (const name of findings.internalServices) {
@@ -200,7 +234,7 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
       type: undefined,
       status: 'enabled',
       errors: [],
-      usedBy: usersOf('services', name),
+      usedBy: index.usersOf('http', 'services', name),
       serverStatus: () => undefined,
       serverCount: 0,
     });
@@ -217,15 +251,104 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
       type: typeName(kind),
       status: statusOf(serviceErrors),
       errors: serviceErrors,
-      usedBy: usersOf('services', name),
+      usedBy: index.usersOf('http', 'services', name),
       serverStatus: live ?? (() => undefined),
       serverCount: servers.length,
     });
   }
+  return { routers, services, middlewares: middlewareReports('http', config.http.middlewares, index) };
+}
 
+function tcpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
+  const routers = new Map<string, RouterReport>();
+  for (const [name, item] of config.tcp.routers) {
+    const router = item.config;
+    const entryPoints = router.entryPoints !== undefined && router.entryPoints.length > 0 ? router.entryPoints : findings.defaultEntryPoints;
+    const routerErrors = index.errors('tcp', 'routers', name);
+    const middlewares = router.middlewares ?? [];
+    for (const middleware of middlewares) index.use('tcp', 'middlewares', qualify(middleware, item.provider), name);
+    index.use('tcp', 'services', qualify(router.service, item.provider), name);
+    routers.set(name, {
+      name,
+      provider: item.provider,
+      config: { ...router, entryPoints: [...entryPoints] },
+      status: findings.enabledRouters.tcp.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
+      errors: routerErrors,
+      using: entryPoints.filter((entryPoint) => findings.tcpEntryPoints.includes(entryPoint)).sort(),
+      priority: router.priority ?? 0,
+      service: router.service,
+      middlewares,
+      rule: router.rule,
+    });
+  }
+  const services = new Map<string, ServiceReport>();
+  for (const [name, item] of config.tcp.services) {
+    const serviceErrors = index.errors('tcp', 'services', name);
+    const { kind, config: options } = item.config as { kind: string; config: unknown };
+    const servers = kind === 'loadBalancer' ? ((options as { servers?: ReadonlyArray<{ address: string }> }).servers ?? []) : [];
+    // Servers read UP until a health check says otherwise, as Traefik reports them.
+    const initial = Object.fromEntries(servers.map((server) => [server.address, 'UP' as const]));
+    services.set(name, {
+      name,
+      provider: item.provider,
+      config: { [kind]: options },
+      type: typeName(kind),
+      status: statusOf(serviceErrors),
+      errors: serviceErrors,
+      usedBy: index.usersOf('tcp', 'services', name),
+      serverStatus: findings.tcpServerStatus.get(name) ?? (() => initial),
+      serverCount: servers.length,
+    });
+  }
+  return { routers, services, middlewares: middlewareReports('tcp', config.tcp.middlewares, index) };
+}
+
+function udpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
+  const routers = new Map<string, RouterReport>();
+  for (const [name, item] of config.udp.routers) {
+    const router = item.config;
+    // UDP routers without entryPoints serve on every UDP entryPoint.
+    const entryPoints = router.entryPoints !== undefined && router.entryPoints.length > 0 ? router.entryPoints : findings.udpEntryPoints;
+    const routerErrors = index.errors('udp', 'routers', name);
+    index.use('udp', 'services', qualify(router.service, item.provider), name);
+    routers.set(name, {
+      name,
+      provider: item.provider,
+      config: { ...router, entryPoints: [...entryPoints] },
+      status: findings.enabledRouters.udp.has(name) && routerErrors.length === 0 ? 'enabled' : 'disabled',
+      errors: routerErrors,
+      using: entryPoints.filter((entryPoint) => findings.udpEntryPoints.includes(entryPoint)).sort(),
+      priority: 0,
+      service: router.service,
+      middlewares: [],
+      rule: '',
+    });
+  }
+  const services = new Map<string, ServiceReport>();
+  for (const [name, item] of config.udp.services) {
+    const serviceErrors = index.errors('udp', 'services', name);
+    const { kind, config: options } = item.config as { kind: string; config: unknown };
+    const servers = kind === 'loadBalancer' ? ((options as { servers?: readonly unknown[] }).servers ?? []) : [];
+    services.set(name, {
+      name,
+      provider: item.provider,
+      config: { [kind]: options },
+      type: typeName(kind),
+      status: statusOf(serviceErrors),
+      errors: serviceErrors,
+      usedBy: index.usersOf('udp', 'services', name),
+      serverStatus: () => undefined,
+      serverCount: servers.length,
+    });
+  }
+  return { routers, services, middlewares: new Map() };
+}
+
+/** Middlewares of one protocol; call after its routers, whose uses they list. */
+function middlewareReports(protocol: 'http' | 'tcp', items: MergedConfig['http']['middlewares'] | MergedConfig['tcp']['middlewares'], index: ReportIndex): Map<string, MiddlewareReport> {
   const middlewares = new Map<string, MiddlewareReport>();
-  for (const [name, item] of config.http.middlewares) {
-    const middlewareErrors = errors('middlewares', name);
+  for (const [name, item] of items) {
+    const middlewareErrors = index.errors(protocol, 'middlewares', name);
     const { kind, config: options } = item.config as { kind: string; config: unknown };
     middlewares.set(name, {
       name,
@@ -234,9 +357,8 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
       type: typeName(kind),
       status: statusOf(middlewareErrors),
       errors: middlewareErrors,
-      usedBy: usersOf('middlewares', name),
+      usedBy: index.usersOf(protocol, 'middlewares', name),
     });
   }
-
-  return { ...emptyRuntimeReport, http: { routers, services, middlewares } };
+  return middlewares;
 }

@@ -14,6 +14,11 @@ export interface TcpConnection {
   /** The entryPoint's address the client reached (the destination of an outgoing PROXY header). */
   readonly localIp: string;
   readonly localPort: number;
+  /**
+   * The client asked for TLS with a PostgreSQL SSLRequest, which the entryPoint accepted: a server given the
+   * client's TLS stream as is (passthrough) must be asked the same way first.
+   */
+  readonly postgresStartTls?: boolean;
   log: Logger;
 }
 

@@ -1,6 +1,7 @@
 import { connect as connectPlain, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import type { TcpConnection } from './tcp-connection.js';
+import { postgresSslAccepted, postgresSslRequest } from '../entrypoints/postgres-starttls.js';
 import { proxyProtocolHeader } from './proxy-protocol-header.js';
 
 /** How Junction reaches a TCP server (`tcp.serversTransports`, or the static `tcpServersTransport`). */
@@ -57,10 +58,14 @@ export function proxyTcp(connection: TcpConnection, host: string, port: number, 
     if (settings.proxyProtocolVersion !== undefined) {
       upstream.write(proxyProtocolHeader(settings.proxyProtocolVersion, { ip: connection.clientIp, port: connection.clientPort }, { ip: connection.localIp, port: connection.localPort }));
     }
+    if (connection.postgresStartTls === true) negotiatePostgresTls(upstream, relay, closeBoth, connection);
+    else relay();
+  });
+  const relay = (): void => {
     client.pipe(upstream, { end: false });
     upstream.pipe(client, { end: false });
     client.resume();
-  });
+  };
   client.on('end', () => {
     if (isConnected) upstream.end();
     armTermination();
@@ -82,5 +87,22 @@ export function proxyTcp(connection: TcpConnection, host: string, port: number, 
   client.on('close', () => {
     if (!upstream.writableEnded) upstream.end();
     if (settings.terminationDelayMs >= 0) setTimeout(() => upstream.destroy(), settings.terminationDelayMs).unref();
+  });
+}
+
+/**
+ * Asks a PostgreSQL server for TLS as the client asked Junction, and relays once it accepts (`S`), so the
+ * client's TLS stream reaches a server ready for it; any other answer closes both sides, as Traefik does.
+ */
+function negotiatePostgresTls(upstream: Socket, relay: () => void, close: () => void, connection: TcpConnection): void {
+  upstream.write(postgresSslRequest);
+  upstream.once('data', (answer: Buffer) => {
+    if (answer[0] !== postgresSslAccepted[0]) {
+      connection.log.debug('the server refused PostgreSQL TLS', { answer: answer.subarray(0, 1).toString('latin1') });
+      return close();
+    }
+    upstream.pause();
+    if (answer.length > 1) upstream.unshift(answer.subarray(1));
+    relay();
   });
 }

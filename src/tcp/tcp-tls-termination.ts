@@ -22,7 +22,8 @@ export function tcpTlsTermination(tls: TlsRuntime, options: CompiledTlsOptions |
     if (settings === undefined) return refuseTls(socket);
     terminateTls(socket, settings, connection.log, (secure) => {
       secure.pause();
-      next({ ...connection, socket: secure });
+      // Decrypted, the stream is plain PostgreSQL: the server is not asked for TLS.
+      next({ ...connection, socket: secure, postgresStartTls: false });
     });
   };
 }

@@ -1,6 +1,7 @@
 import type { UdpRouterConfig, UdpServiceConfig } from '../config/dynamic/udp-schema.js';
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import { qualify, type MergedConfig, type MergedItem } from '../runtime/merged-config.js';
+import type { AttributedError } from '../runtime/runtime-report.js';
 import type { EntryPointSettings } from '../runtime/runtime-settings.js';
 import { udpLoadBalancer } from './services/load-balancer.js';
 import { udpWeighted } from './services/weighted.js';
@@ -19,9 +20,11 @@ export interface UdpRoute {
 export interface UdpRuntime {
   readonly routes: ReadonlyMap<string, UdpRoute>;
   readonly errors: readonly ConfigError[];
+  /** The same faults, each with the provider whose item it is in. */
+  readonly attributed: readonly AttributedError[];
 }
 
-export const emptyUdpRuntime: UdpRuntime = { routes: new Map(), errors: [] };
+export const emptyUdpRuntime: UdpRuntime = { routes: new Map(), errors: [], attributed: [] };
 
 type Built = { readonly ok: true; readonly handler: UdpHandler } | { readonly ok: false; readonly reason: string };
 
@@ -40,6 +43,7 @@ class UdpRuntimeBuilder {
   readonly #entryPoints: readonly string[];
   readonly #otherEntryPoints: ReadonlySet<string>;
   readonly #errors: ConfigError[] = [];
+  readonly #attributed: AttributedError[] = [];
   readonly #reported = new Set<string>();
 
   constructor(config: MergedConfig, entryPoints: readonly EntryPointSettings[]) {
@@ -69,7 +73,7 @@ class UdpRuntimeBuilder {
       if (first === undefined) continue;
       routes.set(entryPoint, { routerName: first.name, handler: first.handler, ignoredRouters: others.map((other) => other.name) });
     }
-    return { routes, errors: this.#errors };
+    return { routes, errors: this.#errors, attributed: this.#attributed };
   }
 
   /** Records a fault once, with where the provider wrote it. */
@@ -77,7 +81,9 @@ class UdpRuntimeBuilder {
     if (this.#reported.has(error.message)) return;
     this.#reported.add(error.message);
     const location = this.#config.locate(provider, error.path);
-    this.#errors.push(location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`));
+    const located = location === undefined ? error : new ConfigError(error.path, `${error.reason} (${location})`);
+    this.#errors.push(located);
+    this.#attributed.push({ provider, error: located });
   }
 
   /** The UDP entryPoints a router serves on; unknown names are reported and skipped, as in Traefik. */

@@ -226,3 +226,106 @@ describe('REST API (api.insecure on entryPoint traefik)', () => {
     assert.equal(response.json.error, undefined);
   });
 });
+
+describe('REST API: TCP and UDP routers, services and middlewares', () => {
+  let junction: JunctionProcess;
+  const api = async (path: string): Promise<{ status: number; json: any }> => {
+    const response = await get(`${junction.url('traefik')}${path}`);
+    return { status: response.status, json: JSON.parse(response.body) };
+  };
+
+  before(async () => {
+    junction = await startJunction(undefined, {
+      static: `
+entryPoints:
+  db:
+    address: "127.0.0.1:{{PORT_db}}"
+  dns:
+    address: "127.0.0.1:{{PORT_dns}}/udp"
+  traefik:
+    address: "127.0.0.1:{{PORT_traefik}}"
+api:
+  insecure: true
+providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: "{{DYNAMIC_FILE}}"
+`,
+      dynamic: `
+tcp:
+  routers:
+    redis:
+      entryPoints: [db]
+      rule: "HostSNI(\`*\`)"
+      middlewares: [local-only]
+      service: redis
+    broken:
+      entryPoints: [db]
+      rule: "HostSNI(\`a.test\`)"
+      service: redis
+  middlewares:
+    local-only:
+      ipAllowList: { sourceRange: [127.0.0.1/32] }
+  services:
+    redis:
+      loadBalancer:
+        servers: [{ address: "127.0.0.1:1" }]
+        healthCheck: { interval: 100ms, timeout: 500ms }
+udp:
+  routers:
+    resolver: { entryPoints: [dns], service: resolver }
+  services:
+    resolver:
+      loadBalancer:
+        servers: [{ address: "127.0.0.1:53" }]
+`,
+    });
+  });
+  after(async () => {
+    await junction.stop('SIGKILL');
+  });
+
+  it('lists TCP routers with status, using, middlewares and the error of a broken one', async () => {
+    const response = await api('/api/tcp/routers');
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.json.map((router: { name: string }) => router.name), ['broken@file', 'redis@file']);
+    const redis = response.json[1];
+    assert.deepEqual(
+      { status: redis.status, using: redis.using, middlewares: redis.middlewares, service: redis.service, rule: redis.rule, provider: redis.provider },
+      { status: 'enabled', using: ['db'], middlewares: ['local-only'], service: 'redis', rule: 'HostSNI(`*`)', provider: 'file' },
+    );
+    const broken = (await api('/api/tcp/routers/broken@file')).json;
+    assert.equal(broken.status, 'disabled');
+    assert.match(broken.error[0], /^tcp\.routers\.broken\.rule: .*HostSNI matcher, but no TLS on router/);
+  });
+
+  it('shows a TCP service with usedBy and the server status its health check found', async () => {
+    await until(async () => (await api('/api/tcp/services/redis@file')).json.serverStatus?.['127.0.0.1:1'] === 'DOWN', { timeoutMs: 10_000 });
+    const service = (await api('/api/tcp/services/redis@file')).json;
+    assert.equal(service.type, 'loadbalancer');
+    assert.deepEqual(service.usedBy, ['broken@file', 'redis@file']);
+    assert.deepEqual(service.loadBalancer.servers, [{ address: '127.0.0.1:1' }]);
+  });
+
+  it('lists TCP middlewares with type and usedBy', async () => {
+    const middleware = (await api('/api/tcp/middlewares/local-only@file')).json;
+    assert.deepEqual(
+      { type: middleware.type, usedBy: middleware.usedBy, status: middleware.status, ipAllowList: middleware.ipAllowList },
+      { type: 'ipallowlist', usedBy: ['redis@file'], status: 'enabled', ipAllowList: { sourceRange: ['127.0.0.1/32'] } },
+    );
+  });
+
+  it('lists UDP routers and services', async () => {
+    const router = (await api('/api/udp/routers/resolver@file')).json;
+    assert.deepEqual(router, { entryPoints: ['dns'], service: 'resolver', status: 'enabled', using: ['dns'], name: 'resolver@file', provider: 'file' });
+    const service = (await api('/api/udp/services/resolver@file')).json;
+    assert.deepEqual(service, { loadBalancer: { servers: [{ address: '127.0.0.1:53' }] }, status: 'enabled', usedBy: ['resolver@file'], name: 'resolver@file', provider: 'file', type: 'loadbalancer' });
+  });
+
+  it('counts TCP and UDP items in the overview', async () => {
+    const overview = (await api('/api/overview')).json;
+    assert.deepEqual(overview.tcp.routers, { total: 2, warnings: 0, errors: 1 });
+    assert.deepEqual(overview.tcp.services, { total: 1, warnings: 0, errors: 0 });
+    assert.deepEqual(overview.udp.routers, { total: 1, warnings: 0, errors: 0 });
+  });
+});

@@ -135,6 +135,14 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
   });
   const isMultiProcess = (options.args ?? []).some((arg) => /^--workers=(?!1$)/.test(arg));
   const readyPattern = options.readyPattern ?? (isMultiProcess ? /workers listening/ : /configuration applied/);
-  if (options.waitReady !== false) await handle.waitForOutput(readyPattern, options.readyTimeoutMs === undefined ? {} : { timeoutMs: options.readyTimeoutMs });
+  if (options.waitReady !== false) {
+    try {
+      await handle.waitForOutput(readyPattern, options.readyTimeoutMs === undefined ? {} : { timeoutMs: options.readyTimeoutMs });
+    } catch (error) {
+      // Without a test context nothing else would stop it.
+      if (t === undefined) await handle.stop('SIGKILL');
+      throw error;
+    }
+  }
   return handle;
 }

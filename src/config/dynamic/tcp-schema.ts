@@ -1,6 +1,6 @@
 import { quote } from '../errors.js';
 import { anything, boolean, duration, exactlyOneOf, list, map, number, object, required, string, withDefault, type Infer } from '../schema.js';
-import { checkDeclaredName } from './http-schema.js';
+import { checkDeclaredName, defaultHealthCheckIntervalMs, defaultHealthCheckTimeoutMs } from './http-schema.js';
 
 const nonEmpty = (value: string): string | undefined => (value.trim() === '' ? 'must not be empty' : undefined);
 
@@ -39,6 +39,16 @@ const tcpServer = object({
   tls: boolean(),
 });
 
+/** A TCP server's active health check: connect, optionally send and expect, on each interval. */
+const tcpServerHealthCheck = object({
+  port: number({ integer: true, min: 0, max: 65535 }),
+  send: string(),
+  expect: string(),
+  interval: withDefault(duration(), defaultHealthCheckIntervalMs),
+  unhealthyInterval: duration(),
+  timeout: withDefault(duration(), defaultHealthCheckTimeoutMs),
+});
+
 export const tcpLoadBalancerSchema = object({
   servers: list(tcpServer),
   serversTransport: string(),
@@ -46,14 +56,15 @@ export const tcpLoadBalancerSchema = object({
   proxyProtocol,
   /** Deprecated in Traefik in favour of serversTransport.terminationDelay; milliseconds. */
   terminationDelay: number({ integer: true }),
-  healthCheck: anything(),
+  healthCheck: tcpServerHealthCheck,
 });
 
 const weightedService = object({ name: required(string(nonEmpty)), weight: number({ integer: true, min: 0 }) });
 
 export const tcpWeightedSchema = object({
   services: list(weightedService),
-  healthCheck: anything(),
+  /** `healthCheck: {}`: follow the children's status, as the HTTP weighted service does. */
+  healthCheck: object({}),
 });
 
 export const tcpServiceSchema = exactlyOneOf({ loadBalancer: tcpLoadBalancerSchema, weighted: tcpWeightedSchema }, 'service');

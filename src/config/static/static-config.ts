@@ -375,6 +375,21 @@ const serversTransport = struct({
   spiffe: opaque({ isSection: true }),
 });
 
+/**
+ * `tcpServersTransport`: the default transport to TCP servers (`default@internal`), as Traefik's internal
+ * provider turns it into a dynamic TCP serversTransport. Its TLS settings apply to servers with `tls: true`.
+ */
+const tcpServersTransport = struct({
+  dialTimeout: withDefault(duration(), 30_000),
+  dialKeepAlive: withDefault(duration(), 15_000),
+  terminationDelay: duration(),
+  tls: struct({
+    insecureSkipVerify: withDefault(bool(), false),
+    rootCAs: withDefault(listOf(string()), []),
+    spiffe: opaque({ isSection: true }),
+  }),
+});
+
 /** The whole static configuration, as file, flags and environment variables spell it. */
 function checkWorkers(value: string): string | undefined {
   if (value.trim().toLowerCase() === 'auto' || /^[1-9]\d*$/.test(value.trim())) return undefined;
@@ -391,7 +406,7 @@ export const staticConfigSchema = struct({
   workers: withDefault(workersSchema, '1'),
   global: withDefault(global, defaultsOf(global)),
   serversTransport: withDefault(serversTransport, defaultsOf(serversTransport)),
-  tcpServersTransport: opaque({ isSection: false }),
+  tcpServersTransport,
   entryPoints: withDefault(mapOf(entryPointSchema), {}),
   providers: withDefault(providers, defaultsOf(providers)),
   api,

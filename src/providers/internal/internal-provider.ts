@@ -103,5 +103,19 @@ export function internalSnapshot(config: StaticConfig): ProviderSnapshot {
     };
     middlewares[middlewareName] = { redirectScheme: { scheme: redirection.scheme, port, permanent: redirection.permanent } };
   }
-  return { config: { http: { routers, middlewares } }, errors };
+  const tcpTransport = config.tcpServersTransport;
+  const tcp = tcpTransport === undefined ? {} : { tcp: { serversTransports: { default: defaultTcpServersTransport(tcpTransport) } } };
+  return { config: { http: { routers, middlewares }, ...tcp }, errors };
+}
+
+/** The static `tcpServersTransport` as the `default@internal` TCP serversTransport (durations in Traefik's notation). */
+function defaultTcpServersTransport(transport: NonNullable<StaticConfig['tcpServersTransport']>): Record<string, unknown> {
+  return {
+    dialTimeout: `${transport.dialTimeout}ms`,
+    dialKeepAlive: `${transport.dialKeepAlive}ms`,
+    ...(transport.terminationDelay !== undefined ? { terminationDelay: `${transport.terminationDelay}ms` } : {}),
+    ...(transport.tls !== undefined
+      ? { tls: { insecureSkipVerify: transport.tls.insecureSkipVerify, rootCAs: transport.tls.rootCAs, ...(transport.tls.spiffe !== undefined ? { spiffe: transport.tls.spiffe } : {}) } }
+      : {}),
+  };
 }

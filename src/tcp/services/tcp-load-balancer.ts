@@ -15,38 +15,52 @@ export function splitAddress(address: string): { host: string; port: number } {
   return { host: host === '' ? '127.0.0.1' : host, port: Number(address.slice(colon + 1)) };
 }
 
-/** Sends each connection to the next server in turn, as Traefik's TCP load balancer; with no server, closes it. */
-export function tcpLoadBalancer(servers: readonly TcpServerTarget[]): TcpHandler {
+/**
+ * Sends each connection to the next server in turn, as Traefik's TCP load balancer, skipping servers whose
+ * health check failed (`isUp`); with no server to send to, closes it.
+ */
+export function tcpLoadBalancer(servers: readonly TcpServerTarget[], isUp: (index: number) => boolean = () => true): TcpHandler {
   let next = 0;
   return function tcpLoadBalancer(connection) {
-    if (servers.length === 0) {
-      connection.log.debug('no TCP server to serve the connection');
-      connection.socket.destroy();
+    for (let tried = 0; tried < servers.length; tried++) {
+      const index = next;
+      next = (next + 1) % servers.length;
+      if (!isUp(index)) continue;
+      const server = servers[index]!;
+      proxyTcp(connection, server.host, server.port, server.settings);
       return;
     }
-    const server = servers[next]!;
-    next = (next + 1) % servers.length;
-    proxyTcp(connection, server.host, server.port, server.settings);
+    connection.log.debug('no TCP server to serve the connection');
+    connection.socket.destroy();
   };
+}
+
+/** A child of a weighted TCP service: its handler, its weight, and whether it has a server up (when followed). */
+export interface WeightedTcpChild {
+  readonly handler: TcpHandler;
+  readonly weight: number;
+  readonly isAvailable: () => boolean;
 }
 
 /**
  * Shares connections among services by weight with a smooth weighted round robin (each pick goes to the
- * service furthest behind its share), as Traefik's TCP weighted service.
+ * available service furthest behind its share), as Traefik's TCP weighted service.
  */
-export function tcpWeighted(services: ReadonlyArray<{ readonly handler: TcpHandler; readonly weight: number }>): TcpHandler {
+export function tcpWeighted(services: readonly WeightedTcpChild[]): TcpHandler {
   const active = services.filter((service) => service.weight > 0);
   const current = active.map(() => 0);
-  const total = active.reduce((sum, service) => sum + service.weight, 0);
   return function tcpWeighted(connection) {
-    if (active.length === 0) {
+    let best = -1;
+    let total = 0;
+    for (let index = 0; index < active.length; index++) {
+      if (!active[index]!.isAvailable()) continue;
+      total += active[index]!.weight;
+      current[index]! += active[index]!.weight;
+      if (best === -1 || current[index]! > current[best]!) best = index;
+    }
+    if (best === -1) {
       connection.socket.destroy();
       return;
-    }
-    let best = 0;
-    for (let index = 0; index < active.length; index++) {
-      current[index]! += active[index]!.weight;
-      if (current[index]! > current[best]!) best = index;
     }
     current[best]! -= total;
     active[best]!.handler(connection);

@@ -11,7 +11,7 @@ import type { ServerStatusChange } from '../../../src/http/services/health-check
 import { silentLogger } from '../../../src/observability/logger.js';
 
 const spec: HttpHealthCheckSpec = { method: 'GET', status: 0, hostname: undefined, headers: {}, followRedirects: true, timeoutMs: 1000 };
-const noChecks: HealthCheckPlan = { mode: 'http', isGrpcPlaintext: true, spec, intervalMs: 1000, unhealthyIntervalMs: 1000, targets: [] };
+const noChecks: HealthCheckPlan = { intervalMs: 1000, unhealthyIntervalMs: 1000, targets: [], targetField: 'targetURL' };
 
 async function serve(t: { after: (fn: () => unknown) => void }, handler: Parameters<typeof createServer>[1]): Promise<{ url: URL; pool: Pool }> {
   const server: Server = createServer(handler);

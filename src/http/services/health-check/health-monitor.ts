@@ -1,26 +1,20 @@
-import type { Dispatcher } from 'undici';
 import type { Logger } from '../../../observability/logger.js';
-import { checkGrpcHealth } from './grpc-health-check.js';
-import { checkHttpHealth, type HttpHealthCheckSpec } from './http-health-check.js';
 import { ServerHealthTable, type ServerStatus, type ServerStatusChange } from './server-health.js';
 
-/** Where and how often one server of a service is checked. */
+/** One server of a service and how to check it. */
 export interface HealthCheckTarget {
-  /** The server's URL as configured: the name its status is published under. */
+  /** The server as configured (its URL, or a TCP server's address): the name its status is published under. */
   readonly server: string;
-  /** The URL the check requests (path, scheme and port applied). */
-  readonly url: URL;
-  readonly dispatcher: Dispatcher;
+  /** Resolves when the server is healthy; rejects with the reason when it is not. */
+  readonly probe: (signal: AbortSignal) => Promise<void>;
 }
 
 export interface HealthCheckPlan {
-  readonly mode: 'http' | 'grpc';
-  /** gRPC checks with a TLS scheme fail as in Traefik, which dials them without transport security. */
-  readonly isGrpcPlaintext: boolean;
-  readonly spec: HttpHealthCheckSpec;
   readonly intervalMs: number;
   readonly unhealthyIntervalMs: number;
   readonly targets: readonly HealthCheckTarget[];
+  /** The log field naming a failed target, as Traefik's HTTP (`targetURL`) and TCP (`targetAddress`) checkers do. */
+  readonly targetField: 'targetURL' | 'targetAddress';
 }
 
 /** A service's health, held by the state registry while its definition is unchanged; closing stops its checks. */
@@ -97,10 +91,6 @@ export class HealthMonitor {
   }
 }
 
-function defaultPort(url: URL): string {
-  return url.protocol === 'https:' ? '443' : '80';
-}
-
 /**
  * Checks each server of one service on its own timer: every `interval` while UP, every `unhealthyInterval`
  * while DOWN, the first check one interval after the start, as Traefik's tickers do.
@@ -137,14 +127,11 @@ class ServiceHealthChecker {
     if (target === undefined || this.#stop.signal.aborted) return;
     let status: ServerStatus = 'UP';
     try {
-      if (plan.mode === 'http') await checkHttpHealth(target.url, target.dispatcher, plan.spec, this.#stop.signal);
-      else if (!plan.isGrpcPlaintext) throw new Error('grpc: no transport security set');
-      else await checkGrpcHealth(target.url.hostname.replace(/^\[|\]$/g, ''), target.url.port || defaultPort(target.url), plan.spec.timeoutMs, this.#stop.signal);
+      await target.probe(this.#stop.signal);
     } catch (error) {
       if (this.#stop.signal.aborted) return;
       status = 'DOWN';
-      const what = plan.mode === 'http' ? 'HTTP' : 'gRPC';
-      this.#log.warn('Health check failed.', { targetURL: server, error: `checking ${what} health: ${(error as Error).message}` });
+      this.#log.warn('Health check failed.', { [plan.targetField]: server, error: (error as Error).message });
     }
     if (this.#stop.signal.aborted) return;
     this.#table.set(server, status);

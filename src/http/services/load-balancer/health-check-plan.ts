@@ -2,7 +2,8 @@ import type { ServerHealthCheckConfig } from '../../../config/dynamic/http-schem
 import { ConfigError } from '../../../config/errors.js';
 import { parseServerUrl } from '../../../config/dynamic/server-url.js';
 import type { HealthCheckPlan, HealthCheckTarget } from '../health-check/health-monitor.js';
-import { originOf } from '../health-check/http-health-check.js';
+import { checkGrpcHealth } from '../health-check/grpc-health-check.js';
+import { checkHttpHealth, originOf, type HttpHealthCheckSpec } from '../health-check/http-health-check.js';
 import type { ServiceBuildContext } from '../service.js';
 
 /**
@@ -14,6 +15,16 @@ export function healthCheckPlan(config: ServerHealthCheckConfig, serversTranspor
   const intervalMs = config.interval > 0 ? config.interval : 30_000;
   const unhealthyIntervalMs = config.unhealthyInterval === undefined ? intervalMs : config.unhealthyInterval > 0 ? config.unhealthyInterval : 30_000;
   const timeoutMs = config.timeout > 0 ? config.timeout : 5_000;
+  const spec: HttpHealthCheckSpec = {
+    method: config.method,
+    status: config.status ?? 0,
+    hostname: config.hostname === '' ? undefined : config.hostname,
+    headers: config.headers ?? {},
+    followRedirects: config.followRedirects,
+    timeoutMs,
+  };
+  // Traefik dials gRPC checks without credentials: only plaintext (h2c) servers can pass them.
+  const isGrpcPlaintext = config.scheme === undefined || config.scheme === 'http' || config.scheme === 'h2c';
   const targets: HealthCheckTarget[] = [];
   for (const server of new Set(servers)) {
     const { url: serverUrl, isPortInvalid } = parseServerUrl(server)!;
@@ -21,22 +32,27 @@ export function healthCheckPlan(config: ServerHealthCheckConfig, serversTranspor
     const url = new URL(config.path ?? '', serverUrl);
     if (config.scheme !== undefined && config.mode === 'http') url.protocol = `${config.scheme}:`;
     if (config.port !== undefined && config.port !== 0) url.port = String(config.port);
-    targets.push({ server, url, dispatcher: context.transport(originOf(url), serversTransport).dispatcher });
+    const dispatcher = context.transport(originOf(url), serversTransport).dispatcher;
+    const probe =
+      config.mode === 'http'
+        ? (signal: AbortSignal) => withContext('checking HTTP health', checkHttpHealth(url, dispatcher, spec, signal))
+        : isGrpcPlaintext
+          ? (signal: AbortSignal) => withContext('checking gRPC health', checkGrpcHealth(url.hostname.replace(/^\[|\]$/g, ''), url.port || defaultPort(url), timeoutMs, signal))
+          : () => Promise.reject(new Error('checking gRPC health: grpc: no transport security set'));
+    targets.push({ server, probe });
   }
-  return {
-    mode: config.mode,
-    // Traefik dials gRPC checks without credentials: only plaintext (h2c) servers can pass them.
-    isGrpcPlaintext: config.scheme === undefined || config.scheme === 'http' || config.scheme === 'h2c',
-    spec: {
-      method: config.method,
-      status: config.status ?? 0,
-      hostname: config.hostname === '' ? undefined : config.hostname,
-      headers: config.headers ?? {},
-      followRedirects: config.followRedirects,
-      timeoutMs,
-    },
-    intervalMs,
-    unhealthyIntervalMs,
-    targets,
-  };
+  return { intervalMs, unhealthyIntervalMs, targets, targetField: 'targetURL' };
+}
+
+function defaultPort(url: URL): string {
+  return url.protocol === 'https:' ? '443' : '80';
+}
+
+/** Prefixes a failed check's reason with what was being checked, as Traefik's log lines read. */
+async function withContext(what: string, check: Promise<void>): Promise<void> {
+  try {
+    await check;
+  } catch (error) {
+    throw new Error(`${what}: ${(error as Error).message}`);
+  }
 }
