@@ -23,6 +23,12 @@ http:
           - url: "${upstreamUrl}"
 `;
 
+/**
+ * Two replicas start at once on a machine shared with other work, and the first configuration waits for each
+ * resolver's first read of its store (which, for a Secret, loads the Kubernetes client): starting may be slow.
+ */
+const readyTimeoutMs = 60_000;
+
 interface Replica {
   readonly webPort: number;
   readonly websecurePort: number;
@@ -69,8 +75,8 @@ describe('ACME certificates shared by two replicas through Redis', { skip }, () 
     const staticFor = (replica: Replica): string =>
       acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' });
 
-    const second = await startJunction(t, { static: staticFor(answering), dynamic: serviceOnly(upstream.url) });
-    const first = await startJunction(t, { static: staticFor(ordering), dynamic: acmeRouter('shared.example.com', upstream.url) });
+    const second = await startJunction(t, { static: staticFor(answering), dynamic: serviceOnly(upstream.url), readyTimeoutMs });
+    const first = await startJunction(t, { static: staticFor(ordering), dynamic: acmeRouter('shared.example.com', upstream.url), readyTimeoutMs });
 
     const fromFirst = await servedByPebble(ordering, first, 'shared.example.com', pebble);
     assert.equal(answeredBy(fromFirst.body), 'shared');
@@ -96,6 +102,7 @@ describe('ACME certificates shared by two replicas through Redis', { skip }, () 
       startJunction(t, {
         static: acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' }),
         dynamic: acmeRouter('race.example.com', upstream.url),
+        readyTimeoutMs,
       });
 
     const [first, second] = await Promise.all([startReplica(one), startReplica(two)]);
@@ -121,6 +128,7 @@ describe('ACME with Redis storage while Redis is away', { skip }, () => {
     const junction = await startJunction(t, {
       static: acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' }),
       dynamic: acmeRouter('patient.example.com', upstream.url),
+      readyTimeoutMs,
     });
 
     await junction.waitForOutput(new RegExp(`certificatesResolvers\\.le: .*redis redis://127\\.0\\.0\\.1:${redis.port}/0: .*not connected`), { timeoutMs: 30_000 });
@@ -153,8 +161,7 @@ describe('ACME certificates shared by two replicas through a Kubernetes Secret',
         static: acmeStatic({ pebble, ...replica, storage: 'kubernetes://default/junction-acme', challenge: '      tlsChallenge: {}' }),
         dynamic: acmeRouter('kube.example.com', upstream.url),
         env: { KUBECONFIG: kubeconfig },
-        // The first configuration waits for the resolver's first read of the Secret, which loads the Kubernetes client.
-        readyTimeoutMs: 60_000,
+        readyTimeoutMs,
       });
 
     const [first, second] = await Promise.all([startReplica(one), startReplica(two)]);
