@@ -34,7 +34,7 @@ acmeStoreContract('Kubernetes Secret store', async (t) => {
       }
     },
   };
-}, { shared: true, shortLeaseMs: 1000 });
+}, { shared: true, shortLeaseMs: 2000 });
 
 describe('Kubernetes Secret store URL', () => {
   it('names the namespace and the Secret', () => {

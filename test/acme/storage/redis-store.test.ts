@@ -35,7 +35,7 @@ acmeStoreContract('Redis store', async (t) => {
       if (keys.length > 0) await client.del(...keys);
     },
   };
-}, { skip: skipUnlessRedis(), shared: true, shortLeaseMs: 600 });
+}, { skip: skipUnlessRedis(), shared: true, shortLeaseMs: 2000 });
 
 describe('Redis store URL', () => {
   it('reads host, port, database and credentials, and hides the password from descriptions', () => {

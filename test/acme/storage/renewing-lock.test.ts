@@ -22,7 +22,7 @@ function scriptedLease(answer: () => Promise<boolean>): Lease & { renewals: numb
 describe('RenewingLock', () => {
   it('renews its lease several times per period and stays held while renewals succeed', async () => {
     const lease = scriptedLease(async () => true);
-    const lock = new RenewingLock(lease, 300, Date.now());
+    const lock = new RenewingLock(lease, 1200, Date.now());
 
     await until(() => lease.renewals >= 4, { message: 'several renewals' });
 
