@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { parseDurationOption } from './duration-option.js';
 
 /** Where a Redis store connects and how it names its keys, from `redis://[user:pass@]host:port/db?options`. */
@@ -8,8 +9,8 @@ export interface RedisStoreAddress {
   readonly db: number;
   readonly username?: string | undefined;
   readonly password?: string | undefined;
-  /** Present for `rediss://`: TLS with the host as server name, trusting `caFile` (PEM) or the system roots. */
-  readonly tls?: { readonly servername: string; readonly ca?: string | undefined; readonly rejectUnauthorized: boolean } | undefined;
+  /** Present for `rediss://`: TLS with the host as server name (none for an IP), trusting `caFile` (PEM) or the system roots. */
+  readonly tls?: { readonly servername?: string | undefined; readonly ca?: string | undefined; readonly rejectUnauthorized: boolean } | undefined;
   /** Every key and the change channel start with it (`junction:acme` unless `?keyPrefix=` says otherwise). */
   readonly keyPrefix: string;
   /** How often watchers re-read the change counters, in case a notification was missed (`?pollInterval=`). */
@@ -58,7 +59,9 @@ export function parseRedisStoreUrl(text: string): RedisStoreAddress {
         throw new Error(`option "caFile": cannot read "${caFile}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       }
     }
-    tls = { servername: url.hostname.replace(/^\[|\]$/g, ''), ca, rejectUnauthorized: insecure !== 'true' };
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // RFC 6066 §3: SNI carries host names only; an IP address is checked against the certificate without it.
+    tls = { ...(isIP(host) === 0 ? { servername: host } : {}), ca, rejectUnauthorized: insecure !== 'true' };
   }
 
   const username = url.username === '' ? undefined : decodeURIComponent(url.username);

@@ -57,9 +57,10 @@ describe('Redis store URL', () => {
     assert.equal(address.display, 'redis://127.0.0.1/0');
   });
 
-  it('uses TLS for rediss:// with the host as server name', () => {
+  it('uses TLS for rediss:// with the host as server name, unless it is an IP address', () => {
     const address = parseRedisStoreUrl('rediss://redis.internal?insecureSkipVerify=true');
     assert.deepEqual(address.tls, { servername: 'redis.internal', ca: undefined, rejectUnauthorized: false });
+    assert.deepEqual(parseRedisStoreUrl('rediss://10.0.0.7').tls, { ca: undefined, rejectUnauthorized: true });
   });
 
   it('takes its key prefix and poll interval from the query string', () => {
