@@ -118,6 +118,25 @@ describe('ACME certificates shared by two replicas through Redis', { skip }, () 
   });
 });
 
+describe('ACME certificates shared through Redis with --workers', { skip }, () => {
+  it("answers the CA's HTTP-01 validation from a worker of the replica that did not order", async (t) => {
+    const redis = await startRedisServer(t);
+    const [ordering, answering] = [await replicaPorts(), await replicaPorts()];
+    const pebble = await startPebble(t, { httpPort: answering.webPort, tlsPort: answering.websecurePort });
+    const upstream = await startUpstream(t, { name: 'workers' });
+    const staticFor = (replica: Replica): string =>
+      acmeStatic({ pebble, ...replica, storage: `${redis.url}/0`, challenge: '      httpChallenge:\n        entryPoint: web' });
+
+    await startJunction(t, { static: staticFor(answering), dynamic: serviceOnly(upstream.url), args: ['--workers=2'], readyTimeoutMs });
+    const first = await startJunction(t, { static: staticFor(ordering), dynamic: acmeRouter('workers.example.com', upstream.url), readyTimeoutMs });
+
+    const answer = await servedByPebble(ordering, first, 'workers.example.com', pebble);
+    assert.equal(answeredBy(answer.body), 'workers');
+    assert.match(pebble.output(), new RegExp(`workers\\.example\\.com:${answering.webPort}`));
+    assert.equal(pebble.orderCount(), 1);
+  });
+});
+
 describe('ACME with Redis storage while Redis is away', { skip }, () => {
   it('keeps routing with the default certificate, says why, and obtains the certificate once Redis is back', async (t) => {
     const redis = await startRedisServer(t);
