@@ -143,6 +143,7 @@ export class AcmeResolver {
         this.#failureCounts.delete(key);
       },
       (error: unknown) => {
+        if (this.#isClosed) return;
         const count = (this.#failureCounts.get(key) ?? 0) + 1;
         this.#failureCounts.set(key, count);
         const delay = retryDelay(count);

@@ -68,7 +68,7 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
  * and pebble-challtestsrv as the DNS server it asks (every name resolves to 127.0.0.1, TXT records set through
  * its management API). Stopped after the test.
  */
-export async function startPebble(t: TestContext, options: PebbleOptions): Promise<Pebble> {
+export async function startPebble(t: Pick<TestContext, 'after'>, options: PebbleOptions): Promise<Pebble> {
   const dir = await mkdtemp(join(tmpdir(), 'junction-pebble-'));
   const ca = await createCertificateAuthority('Pebble HTTPS Test CA');
   const serving = await ca.issue({ dnsNames: ['localhost', 'pebble.test'], ipAddresses: ['127.0.0.1'] });

@@ -20,7 +20,7 @@ describe('ACME challenges against pebble', { skip: skipUnlessPebble }, () => {
       dynamic: acmeRouter('who.example.com', upstream.url),
     });
 
-    const answer = await until(() => verifiedGet(websecurePort, 'who.example.com', pebble.root), { timeoutMs: 60_000, message: `a certificate chained to pebble's root; junction said:\n${junction.output()}` });
+    const answer = await until(() => verifiedGet(websecurePort, 'who.example.com', pebble.root), { timeoutMs: 120_000, message: `a certificate chained to pebble's root; junction said:\n${junction.output()}` });
 
     assert.equal(answer.status, 200);
     assert.equal(answeredBy(answer.body), 'who');
@@ -37,7 +37,7 @@ describe('ACME challenges against pebble', { skip: skipUnlessPebble }, () => {
       dynamic: acmeRouter('alpn.example.com', upstream.url),
     });
 
-    const answer = await until(() => verifiedGet(websecurePort, 'alpn.example.com', pebble.root), { timeoutMs: 60_000, message: `a certificate chained to pebble's root; junction said:\n${junction.output()}` });
+    const answer = await until(() => verifiedGet(websecurePort, 'alpn.example.com', pebble.root), { timeoutMs: 120_000, message: `a certificate chained to pebble's root; junction said:\n${junction.output()}` });
 
     assert.equal(answer.status, 200);
     assert.equal(answeredBy(answer.body), 'alpn');
@@ -65,7 +65,7 @@ describe('ACME DNS-01 against pebble and challtestsrv', { skip: skipUnlessPebble
       env: { EXEC_PATH: hook, EXEC_POLLING_INTERVAL: '1' },
     });
 
-    const answer = await until(() => verifiedGet(websecurePort, 'dns.example.com', pebble.root), { timeoutMs: 60_000, message: `a certificate chained to pebble's root; junction said:\n${junction.output()}` });
+    const answer = await until(() => verifiedGet(websecurePort, 'dns.example.com', pebble.root), { timeoutMs: 120_000, message: `a certificate chained to pebble's root; junction said:\n${junction.output()}` });
 
     assert.equal(answeredBy(answer.body), 'dns');
     const lines = (await readFile(calls, 'utf8')).trim().split('\n');
@@ -102,7 +102,7 @@ http:
       env: { EXEC_PATH: hook },
     });
 
-    const answer = await until(() => verifiedGet(websecurePort, 'who.wild.example', pebble.root), { timeoutMs: 60_000, message: `a wildcard certificate; junction said:\n${junction.output()}` });
+    const answer = await until(() => verifiedGet(websecurePort, 'who.wild.example', pebble.root), { timeoutMs: 120_000, message: `a wildcard certificate; junction said:\n${junction.output()}` });
 
     assert.equal(answeredBy(answer.body), 'wild');
     assert.equal(answer.certificate.subjectaltname, 'DNS:*.wild.example');

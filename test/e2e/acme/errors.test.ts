@@ -33,7 +33,7 @@ certificatesResolvers:
       dynamic: acmeRouter('down.example.com', upstream.url),
     });
 
-    await junction.waitForOutput(/certificatesResolvers\.le: obtaining a certificate for \[down\.example\.com\]: .*ECONNREFUSED.*retryIn=30s/, { timeoutMs: 60_000 });
+    await junction.waitForOutput(/certificatesResolvers\.le: obtaining a certificate for \[down\.example\.com\]: .*ECONNREFUSED.*retryIn=30s/, { timeoutMs: 120_000 });
     const answer = await tlsGet(websecurePort, { servername: 'down.example.com' });
 
     assert.equal(answer.certificateName, defaultCertificateName);
@@ -81,7 +81,7 @@ certificatesResolvers:
       dynamic: acmeRouter('rejected.example.com', upstream.url),
     });
 
-    await junction.waitForOutput(/certificatesResolvers\.le: obtaining a certificate for \[rejected\.example\.com\]: .*(connection refused|Connection refused)/, { timeoutMs: 60_000 });
+    await junction.waitForOutput(/certificatesResolvers\.le: obtaining a certificate for \[rejected\.example\.com\]: .*(connection refused|Connection refused)/, { timeoutMs: 120_000 });
     const answer = await tlsGet(websecurePort, { servername: 'rejected.example.com' });
 
     assert.equal(answer.certificateName, defaultCertificateName);
@@ -97,7 +97,7 @@ certificatesResolvers:
       dynamic: acmeRouter('email.example.com', upstream.url),
     });
 
-    await junction.waitForOutput(/certificatesResolvers\.le: obtaining a certificate for \[email\.example\.com\]: .*contact/i, { timeoutMs: 60_000 });
+    await junction.waitForOutput(/certificatesResolvers\.le: obtaining a certificate for \[email\.example\.com\]: .*contact/i, { timeoutMs: 120_000 });
     const answer = await tlsGet(websecurePort, { servername: 'email.example.com' });
 
     assert.equal(answer.certificateName, defaultCertificateName);

@@ -29,7 +29,7 @@ describe('acme.json storage', { skip: skipUnlessPebble }, () => {
       dynamic: acmeRouter('kept.example.com', upstream.url),
     };
     const first = await startJunction(t, options);
-    const obtained = await until(() => verifiedGet(websecurePort, 'kept.example.com', pebble.root), { timeoutMs: 60_000, message: `a certificate; junction said:\n${first.output()}` });
+    const obtained = await until(() => verifiedGet(websecurePort, 'kept.example.com', pebble.root), { timeoutMs: 120_000, message: `a certificate; junction said:\n${first.output()}` });
     await first.stop();
 
     assert.equal((await stat(storage)).mode & 0o777, 0o600);
