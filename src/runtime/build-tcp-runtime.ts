@@ -16,6 +16,7 @@ import type { TcpHandler, TcpMiddleware } from '../tcp/tcp-connection.js';
 import { defaultTcpDialSettings, type TcpDialSettings } from '../tcp/tcp-proxy.js';
 import { tcpTlsTermination } from '../tcp/tcp-tls-termination.js';
 import { readFileOrContent } from '../tls/file-or-content.js';
+import { peerIdentityChecker, peerSans } from '../tls/peer-identity.js';
 import type { TlsRuntime } from '../tls/tls-runtime.js';
 import { qualify, qualifyTlsOptions, type MergedConfig, type MergedItem } from './merged-config.js';
 import { tlsOptionsFault } from './build-tls-runtime.js';
@@ -276,7 +277,7 @@ function missing(kind: string, qualifiedName: string, known: Iterable<string>, i
   return `${kind} ${quote(qualifiedName)} does not exist${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`;
 }
 
-const unsupportedTlsOptions = ['peerCertURI', 'peerCertSANs', 'spiffe'] as const;
+const unsupportedTlsOptions = ['spiffe'] as const;
 
 function dialSettings(config: TcpServersTransportConfig): TcpDialSettings {
   let tls: ConnectionOptions | undefined;
@@ -289,8 +290,10 @@ function dialSettings(config: TcpServersTransportConfig): TcpDialSettings {
       const path = joinPath('tls', joinPath('certificates', index));
       return { cert: readFileOrContent(pair.certFile, joinPath(path, 'certFile')), key: readFileOrContent(pair.keyFile, joinPath(path, 'keyFile')) };
     });
+    const checkIdentity = peerIdentityChecker(peerSans(config.tls.peerCertSANs, config.tls.peerCertURI));
     tls = {
       rejectUnauthorized: config.tls.insecureSkipVerify !== true,
+      ...(checkIdentity !== undefined ? { checkServerIdentity: checkIdentity } : {}),
       ...(config.tls.serverName !== undefined && config.tls.serverName !== '' ? { servername: config.tls.serverName } : {}),
       ...(ca.length > 0 ? { ca } : {}),
       ...(certificates[0] !== undefined ? { cert: certificates[0].cert, key: certificates[0].key } : {}),

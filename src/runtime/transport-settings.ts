@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { ServersTransportConfig } from '../config/dynamic/http-schema.js';
 import { ConfigError, configPath, joinPath, quote } from '../config/errors.js';
+import { peerSans } from '../tls/peer-identity.js';
+import { openSslCiphers, tlsVersion } from '../tls/tls-options.js';
 import { defaultTransportSettings, type TransportSettings } from './upstream-pools.js';
 
 /** A servers transport compiled for the pools, with the per-request timeout the pools do not hold. */
@@ -24,7 +26,7 @@ type ForwardingTimeouts = NonNullable<ServersTransportConfig['forwardingTimeouts
 export const defaultCompiledTransport: CompiledTransport = { settings: defaultTransportSettings, responseHeaderTimeoutMs: 0 };
 
 /** Options Junction refuses rather than ignores. */
-const unsupportedOptions = ['spiffe', 'cipherSuites', 'minVersion', 'maxVersion'] as const;
+const unsupportedOptions = ['spiffe'] as const;
 
 /**
  * Reads a Traefik "file or content" value: PEM text as it is, otherwise the file it names. Throws a
@@ -86,6 +88,18 @@ function timeouts(forwarding: ForwardingTimeouts | undefined): Pick<TransportSet
   };
 }
 
+/** `minVersion` and `maxVersion`, refused when the minimum is above the maximum. */
+function tlsVersions(config: ServersTransportConfig): Pick<TransportSettings, 'minVersion' | 'maxVersion'> {
+  const minVersion = tlsVersion(config.minVersion, 'minVersion');
+  const maxVersion = tlsVersion(config.maxVersion, 'maxVersion');
+  if (minVersion !== undefined && maxVersion !== undefined && tlsVersionOrder.indexOf(minVersion) > tlsVersionOrder.indexOf(maxVersion)) {
+    throw new ConfigError('minVersion', `TLS minimum version ${quote(config.minVersion!)} is above the maximum version ${quote(config.maxVersion!)}`);
+  }
+  return { minVersion, maxVersion };
+}
+
+const tlsVersionOrder: readonly string[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
 /** Compiles `http.serversTransports.<name>`; throws ConfigError with paths relative to the transport. */
 export function compileServersTransport(config: ServersTransportConfig): CompiledTransport {
   for (const option of unsupportedOptions) {
@@ -101,7 +115,9 @@ export function compileServersTransport(config: ServersTransportConfig): Compile
       rootCAs: rootCertificates(config.rootCAs),
       certificates: clientCertificates(config),
       isHttp2Enabled: config.disableHTTP2 !== true,
-      peerCertUri: config.peerCertURI === '' ? undefined : config.peerCertURI,
+      peerCertSans: peerSans(config.peerCertSANs, config.peerCertURI),
+      ...tlsVersions(config),
+      ciphers: config.cipherSuites === undefined || config.cipherSuites.length === 0 ? undefined : openSslCiphers(config.cipherSuites, 'cipherSuites'),
     },
     responseHeaderTimeoutMs: config.forwardingTimeouts?.responseHeaderTimeout ?? 0,
   };

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { checkServerIdentity, type PeerCertificate } from 'node:tls';
+import type { SecureVersion } from 'node:tls';
+import { peerIdentityChecker, type PeerSan } from '../tls/peer-identity.js';
 import { buildConnector, H2CClient, Pool, type Dispatcher } from 'undici';
 import { UpstreamDispatcher } from '../http/proxy/upstream-dispatcher.js';
 
@@ -23,8 +24,12 @@ export interface TransportSettings {
   readonly certificates: ReadonlyArray<{ readonly cert: string; readonly key: string }>;
   /** HTTPS servers may answer in HTTP/2 when ALPN chooses it. */
   readonly isHttp2Enabled: boolean;
-  /** A URI the server certificate must hold among its SANs (`peerCertURI`). */
-  readonly peerCertUri: string | undefined;
+  /** Names the server certificate must hold one of (`peerCertSANs`, `peerCertURI`). */
+  readonly peerCertSans: readonly PeerSan[];
+  /** OpenSSL cipher list from `cipherSuites`; undefined: Node's defaults. */
+  readonly ciphers: string | undefined;
+  readonly minVersion: SecureVersion | undefined;
+  readonly maxVersion: SecureVersion | undefined;
 }
 
 /** Traefik's default transport (`default@internal`) when the static configuration sets nothing. */
@@ -38,23 +43,14 @@ export const defaultTransportSettings: TransportSettings = {
   rootCAs: [],
   certificates: [],
   isHttp2Enabled: true,
-  peerCertUri: undefined,
+  peerCertSans: [],
+  ciphers: undefined,
+  minVersion: undefined,
+  maxVersion: undefined,
 };
 
 /** Pools no longer used by the live configuration are closed after this delay, so in-flight work on the previous configuration still finds them. */
 const closeDelayMs = 30_000;
-
-/** Checks the server's identity as Node does, then the SAN URI that `peerCertURI` demands. */
-function identityChecker(peerCertUri: string | undefined): ((host: string, certificate: PeerCertificate) => Error | undefined) | undefined {
-  if (peerCertUri === undefined) return undefined;
-  return (host, certificate) => {
-    const error = checkServerIdentity(host, certificate);
-    if (error !== undefined) return error;
-    const names = (certificate.subjectaltname ?? '').split(', ');
-    if (names.includes(`URI:${peerCertUri}`)) return undefined;
-    return Object.assign(new Error(`peer certificate has no URI SAN ${JSON.stringify(peerCertUri)}`), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
-  };
-}
 
 /**
  * Keeps upstream connection pools per (origin, transport) across reloads: a configuration that still uses
@@ -118,7 +114,7 @@ export class UpstreamPools {
     };
     if (servername === undefined) return { ...base, connect: { timeout: settings.dialTimeoutMs } };
     const certificate = settings.certificates[0];
-    const checkIdentity = identityChecker(settings.peerCertUri);
+    const checkIdentity = peerIdentityChecker(settings.peerCertSans);
     const connector = buildConnector({
       timeout: settings.dialTimeoutMs,
       allowH2,
@@ -126,6 +122,9 @@ export class UpstreamPools {
       ...(settings.rootCAs.length > 0 ? { ca: [...settings.rootCAs] } : {}),
       ...(certificate !== undefined ? { cert: certificate.cert, key: certificate.key } : {}),
       ...(checkIdentity !== undefined ? { checkServerIdentity: checkIdentity } : {}),
+      ...(settings.ciphers !== undefined ? { ciphers: settings.ciphers } : {}),
+      ...(settings.minVersion !== undefined ? { minVersion: settings.minVersion } : {}),
+      ...(settings.maxVersion !== undefined ? { maxVersion: settings.maxVersion } : {}),
     });
     const sni = isIP(servername) === 0 ? servername : undefined;
     return {

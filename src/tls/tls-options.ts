@@ -34,25 +34,33 @@ const versions: ReadonlyMap<string, SecureVersion> = new Map([
 /** ALPN protocols Traefik offers by default: HTTP/2, HTTP/1.1 and the TLS-ALPN-01 challenge. */
 export const defaultAlpnProtocols: readonly string[] = ['h2', 'http/1.1', 'acme-tls/1'];
 
-function version(value: string | undefined, path: string): SecureVersion | undefined {
+/** Reads a Go TLS version name (`VersionTLS12`); throws ConfigError at `path` for an unknown one. */
+export function tlsVersion(value: string | undefined, path: string): SecureVersion | undefined {
   if (value === undefined || value === '') return undefined;
   const parsed = versions.get(value);
   if (parsed === undefined) throw new ConfigError(path, `unknown version ${quote(value)}; expected one of VersionTLS10..VersionTLS13`);
   return parsed;
 }
 
-/** Compiles one `tls.options.<name>`; throws ConfigError relative to the options. */
-export function compileTlsOptions(name: string, config: TlsOptionsConfig): CompiledTlsOptions {
-  const minVersion = version(config.minVersion, 'minVersion') ?? 'TLSv1.2';
-  const maxVersion = version(config.maxVersion, 'maxVersion');
-
-  const suites = config.cipherSuites ?? defaultCipherSuites;
+/**
+ * The OpenSSL cipher list for Go cipher suite names (TLS 1.2 and below), followed by the TLS 1.3 suites,
+ * which Go does not let a configuration choose. Throws ConfigError at `path[index]` for an unknown name.
+ */
+export function openSslCiphers(suites: readonly string[], path: string): string {
   const ciphers: string[] = [];
   suites.forEach((suite, index) => {
-    if (!openSslCipherNames.has(suite)) throw new ConfigError(joinPath('cipherSuites', index), `invalid CipherSuite ${quote(suite)}`);
+    if (!openSslCipherNames.has(suite)) throw new ConfigError(joinPath(path, index), `invalid CipherSuite ${quote(suite)}`);
     const openSsl = openSslCipherNames.get(suite);
     if (openSsl !== undefined && !ciphers.includes(openSsl)) ciphers.push(openSsl);
   });
+  return ciphers.length === 0 ? tls13CipherSuites : `${ciphers.join(':')}:${tls13CipherSuites}`;
+}
+
+/** Compiles one `tls.options.<name>`; throws ConfigError relative to the options. */
+export function compileTlsOptions(name: string, config: TlsOptionsConfig): CompiledTlsOptions {
+  const minVersion = tlsVersion(config.minVersion, 'minVersion') ?? 'TLSv1.2';
+  const maxVersion = tlsVersion(config.maxVersion, 'maxVersion');
+  const ciphers = openSslCiphers(config.cipherSuites ?? defaultCipherSuites, 'cipherSuites');
 
   let ecdhCurve: string | undefined;
   if (config.curvePreferences !== undefined) {
@@ -90,7 +98,7 @@ export function compileTlsOptions(name: string, config: TlsOptionsConfig): Compi
     name,
     minVersion,
     maxVersion,
-    ciphers: ciphers.length === 0 ? tls13CipherSuites : `${ciphers.join(':')}:${tls13CipherSuites}`,
+    ciphers,
     ecdhCurve,
     clientCas,
     clientAuth,

@@ -80,6 +80,52 @@ tcpServersTransport:
     assert.equal(await tcpExchange(junction.ports.tcp!, 'hello', { idleMs: 1500 }), 'plain:hello');
   });
 
+  it('checks peerCertSANs and peerCertURI on a TCP serversTransport', async (t) => {
+    const ca = await createCertificateAuthority();
+    const backend = await startTlsEcho(t, await ca.issue({ dnsNames: ['db.internal'], ipAddresses: ['127.0.0.1'], uris: ['spiffe://example.org/db'] }), 'secure');
+    const service = (name: string): string => `    ${name}: { loadBalancer: { serversTransport: ${name}, servers: [{ address: "127.0.0.1:${backend.port}", tls: true }] } }`;
+    const transport = (name: string, check: string): string => `    ${name}:
+      tls:
+        serverName: db.internal
+        rootCAs:
+          - ${pem(ca.cert, 12)}
+        ${check}`;
+    const junction = await startJunction(t, {
+      static: `
+entryPoints:
+  dns:
+    address: "127.0.0.1:{{PORT_dns}}"
+  uri:
+    address: "127.0.0.1:{{PORT_uri}}"
+  none:
+    address: "127.0.0.1:{{PORT_none}}"
+providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: "{{DYNAMIC_FILE}}"
+`,
+      dynamic: `
+tcp:
+  routers:
+    dns: { rule: "HostSNI(\`*\`)", entryPoints: [dns], service: dns }
+    uri: { rule: "HostSNI(\`*\`)", entryPoints: [uri], service: uri }
+    none: { rule: "HostSNI(\`*\`)", entryPoints: [none], service: none }
+  services:
+${service('dns')}
+${service('uri')}
+${service('none')}
+  serversTransports:
+${transport('dns', 'peerCertSANs: [{ type: DNSName, value: db.internal }]')}
+${transport('uri', 'peerCertURI: spiffe://example.org/db')}
+${transport('none', 'peerCertSANs: [{ type: URI, value: "spiffe://example.org/other" }]')}
+`,
+    });
+
+    assert.equal(await tcpExchange(junction.ports.dns!, 'hello', { idleMs: 1500 }), 'secure:hello');
+    assert.equal(await tcpExchange(junction.ports.uri!, 'hello', { idleMs: 1500 }), 'secure:hello');
+    assert.equal(await tcpExchange(junction.ports.none!, 'hello', { idleMs: 1500 }).catch(() => ''), '');
+  });
+
   it('reports a static tcpServersTransport with an unreadable root CA under the default transport, and leaves out the routers using it', async (t) => {
     const backend = await startTcpEcho(t, { name: 'plain' });
     const junction = await startJunction(t, {

@@ -27,6 +27,7 @@ const describeClient: Handler = (request, response) => {
       servername: (socket as TLSSocket & { servername?: string }).servername ?? null,
       clientCertificate: peer !== undefined && peer.subject !== undefined ? peer.subject.CN : null,
       port: socket.remotePort,
+      tlsVersion: socket.getProtocol?.() ?? null,
     }),
   );
 };
@@ -218,6 +219,69 @@ http:
 
     assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'right.test' } })).status, 200);
     assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'wrong.test' } })).status, 500);
+  });
+
+  it('accepts a server certificate holding one of the peerCertSANs (DNS name or URI) and refuses one holding none', async (t) => {
+    const ca = await createCertificateAuthority();
+    const dir = await mkdtemp(join(tmpdir(), 'junction-transport-'));
+    const caFile = (await writeCertificate(dir, 'ca', ca)).certFile;
+    const upstream = await startHttpsUpstream(t, await ca.issue({ dnsNames: ['backend.internal', 'www.backend.internal'], uris: ['spiffe://example.org/backend'] }));
+    const transport = (sans: string): string => `
+      serverName: backend.internal
+      rootCAs: ["${caFile}"]
+      peerCertSANs: ${sans}`;
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    dns: { rule: "Host(\`dns.test\`)", service: dns }
+    uri: { rule: "Host(\`uri.test\`)", service: uri }
+    none: { rule: "Host(\`none.test\`)", service: none }
+  services:
+    dns: { loadBalancer: { servers: [{ url: "${upstream}" }], serversTransport: dns } }
+    uri: { loadBalancer: { servers: [{ url: "${upstream}" }], serversTransport: uri } }
+    none: { loadBalancer: { servers: [{ url: "${upstream}" }], serversTransport: none } }
+  serversTransports:
+    dns: ${transport('[{ type: DNSName, value: www.backend.internal }]')}
+    uri: ${transport('[{ type: URI, value: SPIFFE://example.org/backend }]')}
+    none: ${transport('[{ type: DNSName, value: other.internal }, { type: URI, value: "spiffe://example.org/other" }]')}
+`,
+    });
+
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'dns.test' } })).status, 200);
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'uri.test' } })).status, 200);
+    assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'none.test' } })).status, 500);
+  });
+
+  it('limits the TLS versions and cipher suites it offers to the server, and refuses a minimum above the maximum', async (t) => {
+    const certificate = await selfSignedCertificate({ dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    const tls12Only = await startHttpsUpstream(t, { ...certificate, maxVersion: 'TLSv1.2' });
+    const junction = await startJunction(t, {
+      dynamic: `
+http:
+  routers:
+    modern: { rule: "Host(\`modern.test\`)", service: modern }
+    tls12: { rule: "Host(\`tls12.test\`)", service: tls12 }
+    chacha: { rule: "Host(\`chacha.test\`)", service: chacha }
+    broken: { rule: "Host(\`broken.test\`)", service: broken }
+  services:
+    modern: { loadBalancer: { servers: [{ url: "${tls12Only}" }], serversTransport: modern } }
+    tls12: { loadBalancer: { servers: [{ url: "${tls12Only}" }], serversTransport: tls12 } }
+    chacha: { loadBalancer: { servers: [{ url: "${tls12Only}" }], serversTransport: chacha } }
+    broken: { loadBalancer: { servers: [{ url: "${tls12Only}" }], serversTransport: broken } }
+  serversTransports:
+    modern: { insecureSkipVerify: true, minVersion: VersionTLS13 }
+    tls12: { insecureSkipVerify: true, minVersion: VersionTLS12, maxVersion: VersionTLS12, cipherSuites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256] }
+    chacha: { insecureSkipVerify: true, maxVersion: VersionTLS12, cipherSuites: [TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256] }
+    broken: { insecureSkipVerify: true, minVersion: VersionTLS13, maxVersion: VersionTLS12 }
+`,
+    });
+
+    assert.equal(JSON.parse((await get(`${junction.url('web')}/`, { headers: { host: 'tls12.test' } })).body).tlsVersion, 'TLSv1.2');
+    assert.notEqual((await get(`${junction.url('web')}/`, { headers: { host: 'modern.test' } })).status, 200);
+    // An ECDSA certificate cannot be served with an RSA suite.
+    assert.notEqual((await get(`${junction.url('web')}/`, { headers: { host: 'chacha.test' } })).status, 200);
+    await junction.waitForOutput(/http\.serversTransports\.broken\.minVersion: TLS minimum version "VersionTLS13" is above the maximum version "VersionTLS12"/);
   });
 
   it('speaks HTTP/2 to an HTTPS server that offers it, and HTTP/1.1 with disableHTTP2', async (t) => {

@@ -232,6 +232,9 @@ const forwardingTimeouts = object({
   pingTimeout: withDefault(duration(), 15_000),
 });
 
+/** A name the server's certificate must hold, as Traefik's tls.SAN. */
+export const peerCertSan = object({ type: required(oneOf(['DNSName', 'URI'])), value: required(string()) });
+
 export const serversTransportSchema = object({
   serverName: string(),
   insecureSkipVerify: boolean(),
@@ -241,6 +244,7 @@ export const serversTransportSchema = object({
   forwardingTimeouts,
   disableHTTP2: boolean(),
   peerCertURI: string(),
+  peerCertSANs: list(peerCertSan),
   spiffe: anything(),
   cipherSuites: list(string()),
   minVersion: string(),

@@ -1,6 +1,6 @@
 import { quote } from '../errors.js';
 import { anything, boolean, duration, exactlyOneOf, list, map, number, object, required, string, withDefault, type Infer } from '../schema.js';
-import { checkDeclaredName, defaultHealthCheckIntervalMs, defaultHealthCheckTimeoutMs } from './http-schema.js';
+import { checkDeclaredName, defaultHealthCheckIntervalMs, defaultHealthCheckTimeoutMs, peerCertSan } from './http-schema.js';
 
 const nonEmpty = (value: string): string | undefined => (value.trim() === '' ? 'must not be empty' : undefined);
 
@@ -91,7 +91,7 @@ export const tcpServersTransportSchema = object({
     rootCAs: list(string()),
     certificates: list(object({ certFile: required(string()), keyFile: required(string()) })),
     peerCertURI: string(),
-    peerCertSANs: anything(),
+    peerCertSANs: list(peerCertSan),
     spiffe: anything(),
   }),
 });
