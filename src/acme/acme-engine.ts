@@ -43,7 +43,7 @@ export class AcmeEngine {
       let store: AcmeStore;
       try {
         const key = storeKey(acme.storage, options.cwd);
-        store = this.#stores.get(key) ?? openAcmeStore(acme.storage, { path: `certificatesResolvers.${name}.acme.storage`, cwd: options.cwd });
+        store = this.#stores.get(key) ?? openAcmeStore(acme.storage, { path: `certificatesResolvers.${name}.acme.storage`, cwd: options.cwd, logger: log, env: options.env });
         this.#stores.set(key, store);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;

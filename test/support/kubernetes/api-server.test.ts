@@ -179,4 +179,19 @@ spec: { routes: [] }
     const resource = await fetchJson(`${server.url}/apis/example.com/v1/widgets`);
     assert.equal(resource.status, 404);
   });
+
+  it('narrows lists and watches to one object with a metadata.name field selector', async () => {
+    server.apply([ingress('picked'), ingress('other')]);
+    const listed = await fetchJson(`${server.url}/apis/networking.k8s.io/v1/namespaces/default/ingresses?fieldSelector=metadata.name%3Dpicked`);
+    assert.deepEqual(listed.body.items.map((item: KubeObject) => item.metadata.name), ['picked']);
+
+    const events = watchEvents(`${server.url}/apis/networking.k8s.io/v1/namespaces/default/ingresses?watch=true&resourceVersion=${listed.body.metadata.resourceVersion}&fieldSelector=metadata.name%3Dpicked`, 1);
+    await until(() => server.openWatches('networking.k8s.io/v1/ingresses') > 0);
+    server.apply(ingress('other', { changed: 'yes' }));
+    server.apply(ingress('picked', { changed: 'yes' }));
+    const [event] = await events;
+    assert.equal(event?.type, 'MODIFIED');
+    assert.equal(event?.object.metadata.name, 'picked');
+    server.delete([ingress('picked'), ingress('other')]);
+  });
 });

@@ -40,6 +40,8 @@ interface StoredEvent {
 interface Watcher {
   readonly resource: string;
   readonly namespace: string | undefined;
+  /** The one object a `metadata.name=` field selector picks. */
+  readonly name: string | undefined;
   readonly selects: LabelSelector;
   readonly response: ServerResponse;
 }
@@ -150,6 +152,12 @@ export class KubernetesApiServer {
       const type = this.#typeOf(manifest);
       this.#remove(type, manifest.metadata.namespace ?? (type.namespaced ? 'default' : undefined), manifest.metadata.name);
     }
+  }
+
+  /** The stored objects of one kind, in one namespace or all. */
+  list(apiVersion: string, kind: string, namespace?: string): KubeObject[] {
+    const type = resourceForManifest(apiVersion, kind);
+    return [...(this.#store.get(keyOf(type))?.values() ?? [])].filter((object) => namespace === undefined || object.metadata.namespace === namespace);
   }
 
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -273,6 +281,7 @@ export class KubernetesApiServer {
   #deliver(watcher: Watcher, event: StoredEvent): void {
     if (watcher.resource !== event.resource) return;
     if (watcher.namespace !== undefined && event.object.metadata.namespace !== watcher.namespace) return;
+    if (watcher.name !== undefined && event.object.metadata.name !== watcher.name) return;
     const nowSelected = watcher.selects(event.object.metadata.labels);
     const wasSelected = event.previous !== undefined && watcher.selects(event.previous.metadata.labels);
     let type: EventType | undefined;
@@ -332,13 +341,14 @@ export class KubernetesApiServer {
     if (name === undefined) {
       if (method === 'GET') {
         const selects = parseLabelSelector(url.searchParams.get('labelSelector'));
+        const named = nameFromFieldSelector(url.searchParams.get('fieldSelector'));
         const watch = url.searchParams.get('watch');
         if (watch === 'true' || watch === '1') {
-          if (!this.#watchesSuspended) return this.#watch(type, namespace, selects, url.searchParams, response);
-          this.#heldWatches.push(() => this.#watch(type, namespace, selects, url.searchParams, response));
+          if (!this.#watchesSuspended) return this.#watch(type, namespace, selects, named, url.searchParams, response);
+          this.#heldWatches.push(() => this.#watch(type, namespace, selects, named, url.searchParams, response));
           return;
         }
-        return this.#send(response, 200, this.#list(type, namespace, selects));
+        return this.#send(response, 200, this.#list(type, namespace, selects, named));
       }
       if (method === 'POST') {
         const manifest = body as KubeObject;
@@ -376,19 +386,20 @@ export class KubernetesApiServer {
     }
   }
 
-  #selected(type: ResourceType, namespace: string | undefined, selects: LabelSelector): KubeObject[] {
+  #selected(type: ResourceType, namespace: string | undefined, selects: LabelSelector, named?: string): KubeObject[] {
     return [...this.#collection(type).values()]
       .filter((object) => namespace === undefined || object.metadata.namespace === namespace)
+      .filter((object) => named === undefined || object.metadata.name === named)
       .filter((object) => selects(object.metadata.labels))
       .sort((a, b) => objectKey(a.metadata.namespace, a.metadata.name).localeCompare(objectKey(b.metadata.namespace, b.metadata.name)));
   }
 
-  #list(type: ResourceType, namespace: string | undefined, selects: LabelSelector): object {
+  #list(type: ResourceType, namespace: string | undefined, selects: LabelSelector, named: string | undefined): object {
     return {
       kind: `${type.kind}List`,
       apiVersion: apiVersionOf(type),
       metadata: { resourceVersion: String(this.#resourceVersion) },
-      items: this.#selected(type, namespace, selects),
+      items: this.#selected(type, namespace, selects, named),
     };
   }
 
@@ -397,7 +408,7 @@ export class KubernetesApiServer {
    * the current objects come first as ADDED; from an older version than the history keeps, one ERROR event
    * with a 410 Expired status ends the watch.
    */
-  #watch(type: ResourceType, namespace: string | undefined, selects: LabelSelector, query: URLSearchParams, response: ServerResponse): void {
+  #watch(type: ResourceType, namespace: string | undefined, selects: LabelSelector, named: string | undefined, query: URLSearchParams, response: ServerResponse): void {
     response.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
     response.flushHeaders();
     const from = query.get('resourceVersion');
@@ -406,9 +417,9 @@ export class KubernetesApiServer {
       response.end(`${JSON.stringify({ type: 'ERROR', object: expired })}\n`);
       return;
     }
-    const watcher: Watcher = { resource: keyOf(type), namespace, selects, response };
+    const watcher: Watcher = { resource: keyOf(type), namespace, name: named, selects, response };
     if (from === null || from === '' || from === '0') {
-      for (const object of this.#selected(type, namespace, selects)) response.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
+      for (const object of this.#selected(type, namespace, selects, named)) response.write(`${JSON.stringify({ type: 'ADDED', object })}\n`);
     } else {
       for (const event of this.#events) if (event.resourceVersion > Number(from)) this.#deliver(watcher, event);
     }
@@ -459,6 +470,12 @@ export class KubernetesApiServer {
     else return false;
     return true;
   }
+}
+
+/** The name a `metadata.name=<name>` field selector asks for; other field selectors are not served (all objects match). */
+function nameFromFieldSelector(selector: string | null): string | undefined {
+  const match = /(?:^|,)metadata\.name=([^,]*)/.exec(selector ?? '');
+  return match?.[1];
 }
 
 /** Manifests from YAML text (several documents, `List` kinds flattened) or objects. */
