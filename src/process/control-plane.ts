@@ -35,6 +35,18 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
       },
     });
   }
+  const kubernetesIngress = config.providers.kubernetesIngress;
+  if (kubernetesIngress !== undefined) {
+    // Named `kubernetes` as in Traefik: its routers and services are `…@kubernetes`. Loaded on demand as above.
+    providers.push({
+      name: 'kubernetes',
+      async run(push, signal) {
+        const { kubernetesIngressProvider } = await import('../providers/kubernetes-ingress/kubernetes-ingress-provider.js');
+        const ingressLog = log.with({ providerName: 'kubernetes' });
+        await kubernetesIngressProvider({ options: kubernetesIngress, defaultRuleSyntax: config.core.defaultRuleSyntax, log: ingressLog }).run(push, signal);
+      },
+    });
+  }
   return providers;
 }
 
