@@ -48,7 +48,7 @@ export interface StartJunctionOptions {
   readonly readyPattern?: RegExp;
   /** Extra environment variables (`OTEL_PROPAGATORS`, ...). */
   readonly env?: Readonly<Record<string, string>>;
-  /** How long to wait for the ready output (default 10 s). */
+  /** How long to wait for the ready output (default 30 s: a loaded machine starts processes slowly). */
   readonly readyTimeoutMs?: number;
   /** Fills the working directory (`./plugins-local/`, ...) before Junction starts in it. */
   readonly prepare?: (dir: string) => Promise<void>;
@@ -82,6 +82,9 @@ export async function renderTemplate(text: string, ports: Record<string, number>
 }
 
 /** Starts the built `junction` with a static and a dynamic file in a fresh directory; stopped after the test. */
+/** Start-up is quick on a quiet machine; the bound only matters when several suites share the cores. */
+const defaultReadyTimeoutMs = 30_000;
+
 export async function startJunction(t: TestContext | undefined, options: StartJunctionOptions = {}): Promise<JunctionProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'junction-test-'));
   const dynamicFile = join(dir, options.dynamicFileName ?? 'dynamic.yml');
@@ -141,7 +144,7 @@ export async function startJunction(t: TestContext | undefined, options: StartJu
   const readyPattern = options.readyPattern ?? (isMultiProcess ? /workers listening/ : /configuration applied/);
   if (options.waitReady !== false) {
     try {
-      await handle.waitForOutput(readyPattern, options.readyTimeoutMs === undefined ? {} : { timeoutMs: options.readyTimeoutMs });
+      await handle.waitForOutput(readyPattern, { timeoutMs: options.readyTimeoutMs ?? defaultReadyTimeoutMs });
     } catch (error) {
       // Without a test context nothing else would stop it.
       if (t === undefined) await handle.stop('SIGKILL');
