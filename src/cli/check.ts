@@ -23,7 +23,7 @@ export async function checkDynamic(config: StaticConfig): Promise<{ errors: Conf
     snapshots.set('file', decodeSnapshot(snapshot));
   }
   const { merged, errors } = mergeSnapshots(snapshots);
-  const settings = runtimeSettings(config, () => false);
+  const settings = runtimeSettings(config, { isTerminating: () => false });
   const plugins = await loadPluginCatalog(settings.plugins, process.cwd());
   const pluginErrors = plugins.failure === undefined ? [] : [new ConfigError('experimental.localPlugins', `plugins are disabled: ${plugins.failure}`)];
   const pools = new UpstreamPools();

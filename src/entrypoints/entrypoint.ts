@@ -247,13 +247,14 @@ export class EntryPoint {
    * ClientHello, or is closed: HTTPS routers do not serve it, as in Traefik.
    */
   #routePostgres(socket: Socket, client: ClientAddress, hello: ClientHello | undefined, routing: ConnectionRouting | undefined): void {
-    const route = hello === undefined ? undefined : routing?.tcpTls.find({ serverName: canonicalServerName(hello.serverName), clientIp: client.ip, alpnProtocols: hello.alpnProtocols });
-    if (hello === undefined || route === undefined) {
+    const serverName = hello === undefined ? '' : canonicalServerName(hello.serverName);
+    const route = hello === undefined ? undefined : routing?.tcpTls.find({ serverName, clientIp: client.ip, alpnProtocols: hello.alpnProtocols });
+    if (route === undefined) {
       this.#log.debug('no TCP TLS router for a PostgreSQL TLS connection; closing', { clientIp: client.ip });
       socket.destroy();
       return;
     }
-    this.#serveTcp(socket, client, canonicalServerName(hello.serverName), route.handler, route.name, true);
+    this.#serveTcp(socket, client, serverName, route.handler, route.name, true);
   }
 
   #serveHttps(socket: Socket, client: ClientAddress, serverName: string, options: CompiledTlsOptions | null): void {

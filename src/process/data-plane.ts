@@ -80,7 +80,12 @@ export class DataPlane {
     this.#telemetry = telemetry;
     const metrics = telemetry.metrics;
     const exposition = metrics === undefined ? undefined : options.isWorker === true ? workerExposition(metrics) : localExposition(metrics);
-    this.#settings = runtimeSettings(config, () => this.#isTerminating, exposition, options.acmeChallenges, options.submitRestConfiguration);
+    this.#settings = runtimeSettings(config, {
+      isTerminating: () => this.#isTerminating,
+      prometheus: exposition,
+      acmeChallenges: options.acmeChallenges,
+      submitRestConfiguration: options.submitRestConfiguration,
+    });
     this.#pluginsLoaded = this.#loadPlugins();
     this.#defaultCertificateMade = generateDefaultCertificate().then((certificate) => {
       this.#defaultCertificate = certificate;

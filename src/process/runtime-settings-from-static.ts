@@ -12,14 +12,20 @@ const unservedExposition: PrometheusExposition = {
   text: () => Promise.reject(new Error('metrics are served by the processes that handle traffic')),
 };
 
+/** What the process serving (or only validating) a configuration lends the runtime besides the static configuration. */
+export interface ProcessHooks {
+  readonly isTerminating: () => boolean;
+  /** Where `prometheus@internal` reads the metrics; a validating process has none. */
+  readonly prometheus?: PrometheusExposition | undefined;
+  /** Where ACME challenge answers are found; undefined where the configuration is only validated. */
+  readonly acmeChallenges?: AcmeChallengeSource | undefined;
+  /** Where `rest@internal` hands the configurations it receives. */
+  readonly submitRestConfiguration?: ((config: Record<string, unknown>) => void) | undefined;
+}
+
 /** Derives what the runtime builder needs from the static configuration. */
-export function runtimeSettings(
-  config: StaticConfig,
-  isTerminating: () => boolean,
-  prometheus?: PrometheusExposition,
-  challenges?: AcmeChallengeSource,
-  submitRest?: (config: Record<string, unknown>) => void,
-): RuntimeSettings {
+export function runtimeSettings(config: StaticConfig, hooks: ProcessHooks): RuntimeSettings {
+  const { isTerminating, prometheus, acmeChallenges: challenges, submitRestConfiguration: submitRest } = hooks;
   return {
     entryPoints: listEntryPoints(config).map(({ name, address, config: entryPoint }) => ({
       name,

@@ -72,7 +72,7 @@ export class Primary {
     this.#count = count;
     // The primary compiles to validate, never to serve: its prometheus@internal only has to exist when metrics do.
     const validationOnly = config.metrics?.prometheus === undefined ? undefined : { contentType: 'text/plain', text: () => Promise.reject(new Error('metrics are served by the workers')) };
-    const settings = runtimeSettings(config, () => false, validationOnly);
+    const settings = runtimeSettings(config, { isTerminating: () => false, prometheus: validationOnly });
     this.#settings = settings;
     this.#udp = new UdpEntryPoints(config, log);
     this.#health = new HealthMonitor({ isActive: true, log });

@@ -6,7 +6,8 @@ import { middlewareFactories } from '../http/middlewares/registry.js';
 import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
-import { HealthMonitor } from '../http/services/health-check/health-monitor.js';
+import { HealthMonitor, type HealthCheckPlan } from '../http/services/health-check/health-monitor.js';
+import type { ServerHealthTable } from '../http/services/health-check/server-health.js';
 import { serviceFactories } from '../http/services/registry.js';
 import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTransport } from '../http/services/service.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
@@ -139,13 +140,8 @@ class RuntimeBuilder {
       ruleSyntax: (value, path) => this.#ruleSyntax(value, path),
       providerRank: (provider) => this.#providerRank(provider),
       state: (key, create) => this.#state.acquire(key, create, this.#usedState),
-      serverHealth: (service, definition, servers, plan) => {
-        const key = `tcp-service\0${service}\0health\0${definition}`;
-        const watch = this.#state.acquire(key, () => this.#health.watch(key, service, servers, plan), this.#usedState);
-        watch.update(plan);
-        this.#tcpServerStatus.set(service, () => Object.fromEntries(watch.table.statuses().map(({ server, status }) => [server, status])));
-        return watch.table;
-      },
+      serverHealth: (service, definition, servers, plan) =>
+        this.#serverHealth(`tcp-service\0${service}\0health\0${definition}`, service, servers, plan, this.#tcpServerStatus),
     }, tcpEntryPoints);
     const routers = new Map<string, RouterTable>();
     const httpsRouters = new Map<string, RouterTable>();
@@ -478,6 +474,23 @@ class RuntimeBuilder {
     }
   }
 
+  /**
+   * The health of a checked service's servers, kept under `key` while its definition is unchanged, and
+   * published in `statusOf` for the API, which reads it live on each request.
+   */
+  #serverHealth(
+    key: string,
+    service: string,
+    servers: readonly string[],
+    plan: HealthCheckPlan,
+    statusOf: { set(service: string, read: () => Readonly<Record<string, ServerStatus>>): unknown },
+  ): ServerHealthTable {
+    const watch = this.#state.acquire(key, () => this.#health.watch(key, service, servers, plan), this.#usedState);
+    watch.update(plan);
+    statusOf.set(service, () => Object.fromEntries(watch.table.statuses().map(({ server, status }) => [server, status])));
+    return watch.table;
+  }
+
   #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): ServiceNode {
     const definition = JSON.stringify(item.config);
     const stateKey = (name: string): string => `service\0${qualifiedName}\0${name}\0${definition}`;
@@ -486,14 +499,7 @@ class RuntimeBuilder {
       log: this.#dependencies.log.with({ serviceName: qualifiedName }),
       transport: (origin, serversTransport) => this.#transport(origin, serversTransport, item.provider),
       state: (name, create) => this.#state.acquire(stateKey(name), create, this.#usedState),
-      serverHealth: (servers, plan) => {
-        const key = stateKey('health');
-        const watch = this.#state.acquire(key, () => this.#health.watch(key, qualifiedName, servers, plan), this.#usedState);
-        watch.update(plan);
-        // The API reads the live health of a checked load balancer on each request.
-        this.#serverStatus.set(qualifiedName, () => Object.fromEntries(watch.table.statuses().map(({ server, status }) => [server, status])));
-        return watch.table;
-      },
+      serverHealth: (servers, plan) => this.#serverHealth(stateKey('health'), qualifiedName, servers, plan, this.#serverStatus),
       service: (reference) => this.#serviceNode(qualify(reference, item.provider), ''),
     };
     if (item.config.kind === 'loadBalancer') {

@@ -8,7 +8,7 @@ import { compileTcpRule, defaultTcpPriority } from '../rules/tcp-rule.js';
 import { ConnectionCounts, inFlightConn } from '../tcp/middlewares/in-flight-conn.js';
 import { tcpIpAllowList } from '../tcp/middlewares/tcp-ip-allow-list.js';
 import { TcpRouterTable, type TcpRoute } from '../tcp/routers/tcp-router-table.js';
-import type { HealthCheckPlan } from '../http/services/health-check/health-monitor.js';
+import { healthCheckTimings, type HealthCheckPlan } from '../http/services/health-check/health-monitor.js';
 import type { ServerHealthTable } from '../http/services/health-check/server-health.js';
 import { checkTcpHealth } from '../tcp/services/tcp-health-check.js';
 import { splitAddress, tcpLoadBalancer, tcpWeighted, type TcpServerTarget } from '../tcp/services/tcp-load-balancer.js';
@@ -235,9 +235,8 @@ class TcpRuntimeBuilder {
       this.#context.report(item.provider, new ConfigError(joinPath(path, 'expect'), `expected answer exceeds ${maxHealthCheckPayload} bytes; the check does not read an answer`));
       expect = '';
     }
-    const intervalMs = config.interval > 0 ? config.interval : 30_000;
-    const unhealthyIntervalMs = config.unhealthyInterval === undefined ? intervalMs : config.unhealthyInterval > 0 ? config.unhealthyInterval : 30_000;
-    const spec = { send, expect, timeoutMs: config.timeout > 0 ? config.timeout : 5_000 };
+    const { intervalMs, unhealthyIntervalMs, timeoutMs } = healthCheckTimings(config);
+    const spec = { send, expect, timeoutMs };
     const targets = new Map<string, HealthCheckPlan['targets'][number]>();
     addresses.forEach((address, index) => {
       const { host, port, settings } = servers[index]!;

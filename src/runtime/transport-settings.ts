@@ -3,7 +3,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { ServersTransportConfig } from '../config/dynamic/http-schema.js';
 import { ConfigError, configPath, joinPath, quote } from '../config/errors.js';
 import { peerSans } from '../tls/peer-identity.js';
-import { openSslCiphers, tlsVersion } from '../tls/tls-options.js';
+import { isNewerTlsVersion, openSslCiphers, tlsVersion } from '../tls/tls-options.js';
 import { defaultTransportSettings, type TransportSettings } from './upstream-pools.js';
 
 /** A servers transport compiled for the pools, with the per-request timeout the pools do not hold. */
@@ -92,13 +92,11 @@ function timeouts(forwarding: ForwardingTimeouts | undefined): Pick<TransportSet
 function tlsVersions(config: ServersTransportConfig): Pick<TransportSettings, 'minVersion' | 'maxVersion'> {
   const minVersion = tlsVersion(config.minVersion, 'minVersion');
   const maxVersion = tlsVersion(config.maxVersion, 'maxVersion');
-  if (minVersion !== undefined && maxVersion !== undefined && tlsVersionOrder.indexOf(minVersion) > tlsVersionOrder.indexOf(maxVersion)) {
+  if (minVersion !== undefined && maxVersion !== undefined && isNewerTlsVersion(minVersion, maxVersion)) {
     throw new ConfigError('minVersion', `TLS minimum version ${quote(config.minVersion!)} is above the maximum version ${quote(config.maxVersion!)}`);
   }
   return { minVersion, maxVersion };
 }
-
-const tlsVersionOrder: readonly string[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 /** Compiles `http.serversTransports.<name>`; throws ConfigError with paths relative to the transport. */
 export function compileServersTransport(config: ServersTransportConfig): CompiledTransport {

@@ -24,12 +24,19 @@ export interface CompiledTlsOptions {
   readonly disableSessionTickets: boolean;
 }
 
+/** Go's TLS version names and Node's, oldest first. */
 const versions: ReadonlyMap<string, SecureVersion> = new Map([
   ['VersionTLS10', 'TLSv1'],
   ['VersionTLS11', 'TLSv1.1'],
   ['VersionTLS12', 'TLSv1.2'],
   ['VersionTLS13', 'TLSv1.3'],
 ]);
+
+/** Whether TLS version `a` is newer than `b`. */
+export function isNewerTlsVersion(a: SecureVersion, b: SecureVersion): boolean {
+  const order = [...versions.values()];
+  return order.indexOf(a) > order.indexOf(b);
+}
 
 /** ALPN protocols Traefik offers by default: HTTP/2, HTTP/1.1 and the TLS-ALPN-01 challenge. */
 export const defaultAlpnProtocols: readonly string[] = ['h2', 'http/1.1', 'acme-tls/1'];

@@ -30,14 +30,14 @@ describe('experimental plugins', () => {
 
     assert.deepEqual(errors, []);
     assert.deepEqual(warnings, ['experimental.plugins.catalogued: downloading plugins from the catalog is not supported; put the plugin in ./plugins-local/ and declare it in experimental.localPlugins']);
-    assert.deepEqual(runtimeSettings(config, () => false).plugins, { local: { local: { moduleName: 'github.com/acme/local' } }, catalog: ['catalogued'], abortOnFailure: false });
+    assert.deepEqual(runtimeSettings(config, { isTerminating: () => false }).plugins, { local: { local: { moduleName: 'github.com/acme/local' } }, catalog: ['catalogued'], abortOnFailure: false });
   });
 
   it('hands an empty plugin table to the runtime when experimental is not set', () => {
     const { config } = load(['--entryPoints.web.address=:80']);
 
     assert.equal(config.experimental, undefined);
-    assert.deepEqual(runtimeSettings(config, () => false).plugins, { local: {}, catalog: [], abortOnFailure: false });
+    assert.deepEqual(runtimeSettings(config, { isTerminating: () => false }).plugins, { local: {}, catalog: [], abortOnFailure: false });
   });
 
   it('warns that the other experimental features are not supported yet', () => {

@@ -1,3 +1,4 @@
+import { defaultHealthCheckIntervalMs, defaultHealthCheckTimeoutMs } from '../../../config/dynamic/http-schema.js';
 import type { Logger } from '../../../observability/logger.js';
 import { ServerHealthTable, type ServerStatus, type ServerStatusChange } from './server-health.js';
 
@@ -15,6 +16,20 @@ export interface HealthCheckPlan {
   readonly targets: readonly HealthCheckTarget[];
   /** The log field naming a failed target, as Traefik's HTTP (`targetURL`) and TCP (`targetAddress`) checkers do. */
   readonly targetField: 'targetURL' | 'targetAddress';
+}
+
+/**
+ * The check's timings as Traefik applies them: a zero or negative `interval` or `timeout` falls back to the
+ * default, and `unhealthyInterval` is `interval` unless set.
+ */
+export function healthCheckTimings(config: { readonly interval: number; readonly unhealthyInterval?: number | undefined; readonly timeout: number }): {
+  intervalMs: number;
+  unhealthyIntervalMs: number;
+  timeoutMs: number;
+} {
+  const intervalMs = config.interval > 0 ? config.interval : defaultHealthCheckIntervalMs;
+  const unhealthyIntervalMs = config.unhealthyInterval === undefined ? intervalMs : config.unhealthyInterval > 0 ? config.unhealthyInterval : defaultHealthCheckIntervalMs;
+  return { intervalMs, unhealthyIntervalMs, timeoutMs: config.timeout > 0 ? config.timeout : defaultHealthCheckTimeoutMs };
 }
 
 /** A service's health, held by the state registry while its definition is unchanged; closing stops its checks. */

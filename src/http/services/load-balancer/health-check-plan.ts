@@ -1,7 +1,7 @@
 import type { ServerHealthCheckConfig } from '../../../config/dynamic/http-schema.js';
 import { ConfigError } from '../../../config/errors.js';
 import { parseServerUrl } from '../../../config/dynamic/server-url.js';
-import type { HealthCheckPlan, HealthCheckTarget } from '../health-check/health-monitor.js';
+import { healthCheckTimings, type HealthCheckPlan, type HealthCheckTarget } from '../health-check/health-monitor.js';
 import { checkGrpcHealth } from '../health-check/grpc-health-check.js';
 import { checkHttpHealth, originOf, type HttpHealthCheckSpec } from '../health-check/http-health-check.js';
 import type { ServiceBuildContext } from '../service.js';
@@ -12,9 +12,7 @@ import type { ServiceBuildContext } from '../service.js';
  */
 export function healthCheckPlan(config: ServerHealthCheckConfig, serversTransport: string | undefined, servers: readonly string[], context: ServiceBuildContext): HealthCheckPlan {
   if (config.scheme === 'h2c' && config.mode === 'http') throw new ConfigError('healthCheck.scheme', 'scheme "h2c" is not supported yet');
-  const intervalMs = config.interval > 0 ? config.interval : 30_000;
-  const unhealthyIntervalMs = config.unhealthyInterval === undefined ? intervalMs : config.unhealthyInterval > 0 ? config.unhealthyInterval : 30_000;
-  const timeoutMs = config.timeout > 0 ? config.timeout : 5_000;
+  const { intervalMs, unhealthyIntervalMs, timeoutMs } = healthCheckTimings(config);
   const spec: HttpHealthCheckSpec = {
     method: config.method,
     status: config.status ?? 0,
