@@ -286,24 +286,30 @@ export function object<const F extends Record<string, AnyField>>(fields: F, opti
   };
 }
 
+type OneOf<F extends Record<string, Schema<unknown>>> = { [K in keyof F & string]: { readonly kind: K; readonly config: Infer<F[K]> } }[keyof F & string];
+
 /**
  * Exactly one of several keys (a service is a loadBalancer, or weighted, or ...). Decodes to
- * `{ kind, config }` so code switches on `kind` rather than probing keys.
+ * `{ kind, config }` so code switches on `kind` rather than probing keys. Fields in `beside` may sit next to
+ * the one key (a service's `middlewares`); they do not count as a kind and decode into the same value.
  */
-export function exactlyOneOf<const F extends Record<string, Schema<unknown>>>(
+export function exactlyOneOf<const F extends Record<string, Schema<unknown>>, const B extends Record<string, AnyField> = Record<never, never>>(
   variants: F,
   what: string,
-): Schema<{ [K in keyof F & string]: { readonly kind: K; readonly config: Infer<F[K]> } }[keyof F & string]> {
+  beside?: B,
+): Schema<OneOf<F> & ObjectOf<B>> {
   const byLowercase = new Map(Object.keys(variants).map((name) => [name.toLowerCase(), name]));
   const names = Object.keys(variants);
+  const besideNames = new Set(Object.keys(beside ?? {}).map((name) => name.toLowerCase()));
+  const besideSchema = beside === undefined ? undefined : object(beside);
   return {
     describe: `one of ${names.join(', ')}`,
     decode(raw, path, context) {
       if (!isPlainObject(raw)) return fail(context, path, `expected a map, got ${describeValue(raw)}`);
-      const present = Object.keys(raw);
+      const present = Object.keys(raw).filter((key) => !besideNames.has(key.toLowerCase()));
       const unknown = present.filter((key) => !byLowercase.has(key.toLowerCase()));
       for (const key of unknown) {
-        const hint = nearestName(key, names);
+        const hint = nearestName(key, [...names, ...Object.keys(beside ?? {})]);
         fail(context, joinPath(path, pathSegment(key)), `unknown ${what} type ${quote(key)}${hint === undefined ? '' : `; did you mean ${quote(hint)}?`}`);
       }
       const known = present.filter((key) => byLowercase.has(key.toLowerCase()));
@@ -312,10 +318,17 @@ export function exactlyOneOf<const F extends Record<string, Schema<unknown>>>(
         const listed = names.map((name) => quote(name)).join(', ');
         return fail(context, path, known.length === 0 ? `expected one ${what} type (${listed})` : `expected exactly one ${what} type, got ${known.map((key) => quote(key)).join(' and ')}`);
       }
+      let besideValue: Record<string, unknown> = {};
+      if (besideSchema !== undefined) {
+        const besideRaw = Object.fromEntries(Object.entries(raw).filter(([key]) => besideNames.has(key.toLowerCase())));
+        const decoded = besideSchema.decode(besideRaw, path, context);
+        if (decoded === undefined) return undefined;
+        besideValue = decoded;
+      }
       const key = known[0]!;
       const kind = byLowercase.get(key.toLowerCase())!;
       const config = variants[kind]!.decode(raw[key], joinPath(path, pathSegment(kind)), context);
-      return config === undefined ? undefined : ({ kind, config } as never);
+      return config === undefined ? undefined : ({ ...besideValue, kind, config } as never);
     },
   };
 }

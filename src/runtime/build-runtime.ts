@@ -3,7 +3,7 @@ import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig } from '
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
-import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
+import type { ChainOwner, MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
 import { HealthMonitor, type HealthCheckPlan } from '../http/services/health-check/health-monitor.js';
@@ -252,13 +252,14 @@ class RuntimeBuilder {
         this.#report(provider, new ConfigError(joinPath(path, 'tls.certResolver'), `certificate resolver ${quote(tls.certResolver)} does not exist; the default certificate is served`));
       }
     }
-    const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
+    const owner: ChainOwner = { kind: 'router', name: qualifiedName };
+    const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), owner);
     const serviceName = qualify(config.service, provider);
     const service = this.#service(serviceName, joinPath(path, 'service'));
 
     // Every entryPoint's chain is built before any is registered: a broken one leaves the router out everywhere.
     const routes = entryPoints.map((entryPoint) => {
-      const chain = [...this.#entryPointMiddlewares(entryPoint, path, qualifiedName), ...middlewares];
+      const chain = [...this.#entryPointMiddlewares(entryPoint, path, owner), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
       const entryPointFlags = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.observability ?? defaultObservability;
       const observability = routerObservability(config.observability, entryPointFlags, provider === 'internal', this.#settings.internalObservability);
@@ -365,11 +366,11 @@ class RuntimeBuilder {
   }
 
   /** The entryPoint's own middlewares, built for this router (Traefik prepends them to each router's list). */
-  #entryPointMiddlewares(entryPoint: string, routerPath: string, routerName: string): Middleware[] {
+  #entryPointMiddlewares(entryPoint: string, routerPath: string, owner: ChainOwner): Middleware[] {
     const references = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.middlewares ?? [];
     if (references.length === 0) return [];
     try {
-      return this.#resolveMiddlewares(references, 'internal', configPath('entryPoints', entryPoint, 'http', 'middlewares'), routerName);
+      return this.#resolveMiddlewares(references, 'internal', configPath('entryPoints', entryPoint, 'http', 'middlewares'), owner);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       this.#report('internal', error);
@@ -378,7 +379,7 @@ class RuntimeBuilder {
   }
 
   /** Resolves a list of middleware references, expanding chains; throws ConfigError at the referencing path. */
-  #resolveMiddlewares(references: readonly string[], provider: string, path: string, routerName: string, visiting: readonly string[] = []): Middleware[] {
+  #resolveMiddlewares(references: readonly string[], provider: string, path: string, owner: ChainOwner, visiting: readonly string[] = []): Middleware[] {
     const resolved: Middleware[] = [];
     references.forEach((reference, index) => {
       const qualifiedName = qualify(reference, provider);
@@ -391,7 +392,7 @@ class RuntimeBuilder {
       if (item.config.kind === 'chain') {
         const chainPath = configPath('http', 'middlewares', item.name, 'chain', 'middlewares');
         try {
-          resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, routerName, [...visiting, qualifiedName]));
+          resolved.push(...this.#resolveMiddlewares(item.config.config.middlewares, item.provider, chainPath, owner, [...visiting, qualifiedName]));
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           this.#report(item.provider, error);
@@ -399,24 +400,25 @@ class RuntimeBuilder {
         }
         return;
       }
-      const built = this.#middleware(qualifiedName, item, routerName);
+      const built = this.#middleware(qualifiedName, item, owner);
       if (!built.ok) throw new ConfigError(referencePath, built.reason);
       resolved.push(built.value);
     });
     return resolved;
   }
 
-  /** Builds a middleware for one router (its state is that router's); a fault is reported once, at its own path. */
-  #middleware(qualifiedName: string, item: MergedItem<HttpMiddlewareConfig>, routerName: string): Built<Middleware> {
+  /** Builds a middleware for one router or service (its state is that owner's); a fault is reported once, at its own path. */
+  #middleware(qualifiedName: string, item: MergedItem<HttpMiddlewareConfig>, owner: ChainOwner): Built<Middleware> {
     const path = configPath('http', 'middlewares', item.name, item.config.kind);
     const factory = middlewareFactories[item.config.kind] as MiddlewareFactory<unknown> | undefined;
     const definition = JSON.stringify(item.config);
+    const stateScope = owner.kind === 'router' ? `${owner.name}\0` : `service-chain\0${owner.name}\0`;
     const context: MiddlewareBuildContext = {
       name: qualifiedName,
-      routerName,
+      owner,
       log: this.#dependencies.log.with({ middlewareName: qualifiedName }),
       workers: this.#settings.workers,
-      state: (name, create) => this.#state.acquire(`${routerName}\0${qualifiedName}\0${name}\0${definition}`, create, this.#usedState),
+      state: (name, create) => this.#state.acquire(`${stateScope}${qualifiedName}\0${name}\0${definition}`, create, this.#usedState),
       service: (reference) => this.#service(qualify(reference, item.provider), 'service'),
       plugins: this.#dependencies.plugins ?? declaredPlugins(this.#settings.plugins),
     };
@@ -465,11 +467,26 @@ class RuntimeBuilder {
     const item = this.#config.http.services.get(qualifiedName);
     if (item === undefined) return { ok: false, reason: this.#missing('service', qualifiedName, this.#config.http.services.keys(), this.#config.invalid.services) };
     const path = configPath('http', 'services', item.name, item.config.kind);
+    let node: ServiceNode;
     try {
-      return { ok: true, value: this.#serviceHandler(qualifiedName, item) };
+      node = this.#serviceHandler(qualifiedName, item);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       this.#report(item.provider, error.under(path));
+      return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${error.reason}` };
+    }
+    const references = item.config.middlewares ?? [];
+    if (references.length === 0) return { ok: true, value: node };
+    // As in Traefik, the chain wraps the built service (its servers' forwarding and observations stay inside),
+    // is built while the service is, so a chain reaching back to it is a cycle, and breaks the service when broken.
+    try {
+      const chain = this.#resolveMiddlewares(references, item.provider, configPath('http', 'services', item.name, 'middlewares'), { kind: 'service', name: qualifiedName });
+      const handler = chain.reduceRight<Handler>((next, middleware) => middleware(next), node.handler);
+      // Parents following health still ask the service itself: the chain does not change whether it has a server.
+      return { ok: true, value: { handler, availability: node.availability } };
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.#report(item.provider, error);
       return { ok: false, reason: `service ${quote(qualifiedName)} is invalid: ${error.reason}` };
     }
   }
@@ -492,7 +509,8 @@ class RuntimeBuilder {
   }
 
   #serviceHandler(qualifiedName: string, item: MergedItem<HttpServiceConfig>): ServiceNode {
-    const definition = JSON.stringify(item.config);
+    // The service's own middlewares are not part of what its balancing and health state depend on.
+    const definition = JSON.stringify({ kind: item.config.kind, config: item.config.config });
     const stateKey = (name: string): string => `service\0${qualifiedName}\0${name}\0${definition}`;
     const context: ServiceBuildContext = {
       name: qualifiedName,

@@ -233,12 +233,13 @@ function serviceReport(
   live: { readonly shown?: unknown; readonly serverStatus: () => Readonly<Record<string, ServerStatus>> | undefined },
 ): ServiceReport {
   const errors = index.errors(protocol, 'services', name);
-  const { kind, config: options } = item.config as { kind: string; config: unknown };
+  const { kind, config: options, middlewares } = item.config as { kind: string; config: unknown; middlewares?: readonly string[] };
   const servers = kind === 'loadBalancer' ? ((options as { servers?: readonly unknown[] }).servers ?? []) : [];
   return {
     name,
     provider: item.provider,
-    config: { [kind]: live.shown ?? options },
+    // Traefik's `dynamic.Service` declares `middlewares` before the service types, and leaves an empty list out.
+    config: middlewares !== undefined && middlewares.length > 0 ? { middlewares, [kind]: live.shown ?? options } : { [kind]: live.shown ?? options },
     type: typeName(kind),
     status: statusOf(errors),
     errors,

@@ -187,6 +187,8 @@ export const httpServiceSchema = exactlyOneOf(
     highestRandomWeight: highestRandomWeightSchema,
   },
   'service',
+  // Traefik v3.7: a middleware chain in front of the service, whichever router or parent service reaches it.
+  { middlewares: list(string()) },
 );
 
 const chainSchema = object({ middlewares: required(list(string())) });

@@ -2,7 +2,7 @@ import { ConfigError, quote } from '../../../config/errors.js';
 import { ClientClosedError, type DataPathError } from '../../errors.js';
 import { ResponseWriterWrapper, type ResponseHeaders, type ResponseWriter } from '../../response-writer.js';
 import { ExpressionError } from '../expression/expression-error.js';
-import type { MiddlewareFactory } from '../middleware.js';
+import { ownerLogFields, type MiddlewareFactory } from '../middleware.js';
 import { Breaker, type BreakerState } from './breaker.js';
 import { compileBreakerExpression } from './breaker-expression.js';
 import type { CircuitBreakerConfig } from './circuit-breaker-schema.js';
@@ -88,11 +88,12 @@ export const circuitBreaker: MiddlewareFactory<CircuitBreakerConfig> = (config, 
     recoveryDurationMs: config.recoveryDuration > 0 ? config.recoveryDuration : DEFAULT_RECOVERY_DURATION_MS,
   };
   const log = context.log;
-  const routerName = context.routerName;
+  const owner = ownerLogFields(context.owner);
+  const ownerAndExpression = { ...owner, expression };
   const breaker = context.state('breaker', () =>
     new Breaker(condition, timings, preciseNow, (state: BreakerState) => {
-      if (state === 'tripped') log.warn('circuit breaker open', { routerName, expression });
-      else log.info(state === 'recovering' ? 'circuit breaker recovering' : 'circuit breaker closed', { routerName });
+      if (state === 'tripped') log.warn('circuit breaker open', ownerAndExpression);
+      else log.info(state === 'recovering' ? 'circuit breaker recovering' : 'circuit breaker closed', owner);
     }),
   );
   const status = config.responseCode;
@@ -103,7 +104,7 @@ export const circuitBreaker: MiddlewareFactory<CircuitBreakerConfig> = (config, 
   return (next) =>
     function circuitBreaker(exchange) {
       if (breaker.shouldFallback()) {
-        exchange.log.debug('blocked by circuit breaker', { routerName, expression });
+        exchange.log.debug('blocked by circuit breaker', ownerAndExpression);
         exchange.reply(status, body, headers());
         return;
       }

@@ -38,7 +38,7 @@ export const digestAuth: MiddlewareFactory<DigestAuthConfig> = (config, context)
   const ha1ByUser = new Map<string, string>();
   for (const [name, realmOf, ha1] of users.values()) if (realmOf === realm) ha1ByUser.set(name!, ha1!);
   const key = createHash('sha256')
-    .update(JSON.stringify(['digestAuth', context.routerName, context.name, realm, [...users.values()].sort()]))
+    .update(JSON.stringify(['digestAuth', context.owner.kind, context.owner.name, context.name, realm, [...users.values()].sort()]))
     .digest();
   const nonces = context.state('nonces', () => new NonceTable(key, context.workers > 1));
   const realmText = wireText(realm);
