@@ -16,12 +16,14 @@ export interface RouterAnnotations {
   readonly observability?: Readonly<Record<string, unknown>>;
 }
 
-/** `traefik.ingress.kubernetes.io/service.*`: how the servers of a Service are reached. */
+/** `traefik.ingress.kubernetes.io/service.*`: how the servers of a Service are reached, and what runs in front of them. */
 export interface ServiceAnnotations {
   readonly serversScheme?: string;
   readonly serversTransport?: string;
   readonly passHostHeader?: boolean;
   readonly sticky?: { readonly cookie: Readonly<Record<string, unknown>> };
+  /** Middlewares in front of the service, whichever router reaches it (`service.middlewares`). */
+  readonly middlewares?: readonly string[];
   readonly nativeLB?: boolean;
   readonly nodePortLB: boolean;
 }
@@ -146,9 +148,7 @@ export function parseServiceAnnotations(annotations: Readonly<Record<string, str
         case 'nativelb': service.nativeLB = reader.bool(); break;
         case 'nodeportlb': service.nodePortLB = reader.bool() ?? false; break;
         case 'sticky.cookie': if (reader.bool() === true) cookie ??= {}; break;
-        case 'middlewares':
-          reader.errors.push(new ConfigError(path, 'service middlewares are not supported yet'));
-          break;
+        case 'middlewares': service.middlewares = parseList(value); break;
         default: reader.unknown('service');
       }
     }

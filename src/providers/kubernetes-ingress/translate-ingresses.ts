@@ -183,6 +183,7 @@ class IngressTranslator {
       return void this.#fail(ingress, field, `service ${quote(`${namespace}/${serviceName}`)} has no endpoints ready on port ${quote(portKey(port))} (allowEmptyServices is off)`);
     }
     return {
+      ...(settings.middlewares !== undefined && settings.middlewares.length > 0 && { middlewares: settings.middlewares }),
       loadBalancer: {
         servers: resolved.servers.map((server) => ({ url: server.url })),
         ...(settings.passHostHeader !== undefined && { passHostHeader: settings.passHostHeader }),
