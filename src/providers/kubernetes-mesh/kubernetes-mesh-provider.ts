@@ -1,6 +1,7 @@
 import type { KubernetesMeshProviderConfig } from '../../config/static/static-config.js';
 import type { Logger } from '../../observability/logger.js';
 import { kinds } from '../kubernetes/cluster-snapshot.js';
+import type { WatchedKind } from '../kubernetes/cluster-watcher.js';
 import { kubernetesProvider, type KubernetesProviderSpec } from '../kubernetes/kubernetes-provider.js';
 import type { Provider } from '../provider.js';
 import { PortTable } from './port-table.js';
@@ -8,6 +9,9 @@ import { firstMeshPort, translateMeshServices, type MeshPortTables } from './tra
 
 /** The provider's name, the `@` suffix of its routers, services and middlewares. */
 export const kubernetesMeshProviderName = 'kubernetesmesh';
+
+/** The kinds the mesh provider reads: Services and the EndpointSlices that give their ready endpoints. */
+export const meshWatchedKinds: readonly WatchedKind[] = [{ kind: kinds.service }, { kind: kinds.endpointSlice }];
 
 export interface KubernetesMeshProviderSettings {
   readonly options: KubernetesMeshProviderConfig;
@@ -38,7 +42,7 @@ export function kubernetesMeshProvider(settings: KubernetesMeshProviderSettings)
     },
     namespaces: options.watchNamespaces,
     throttleMs: options.throttleDuration,
-    watched: [{ kind: kinds.service }, { kind: kinds.endpointSlice }],
+    watched: meshWatchedKinds,
     translate: (snapshot) => translateMeshServices(snapshot, translationOptions, tables),
     log: settings.log,
     ...(settings.env === undefined ? {} : { env: settings.env }),
