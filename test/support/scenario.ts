@@ -13,8 +13,9 @@ import { holdsIngresses } from './kubernetes/legacy-ingress.js';
 
 /**
  * Where scenarios read their dynamic configuration: `file` (dynamic.yaml), or `kubernetescrd` (crd.yaml applied
- * to a test API server that Junction's CRD provider watches), chosen with JUNCTION_SCENARIO_PROVIDER; the API
- * group of the Traefik objects with JUNCTION_SCENARIO_CRD_GROUP (`as-written` by default).
+ * to a test API server that Junction's CRD provider watches, or its mesh provider for a scenario started with
+ * `mesh`), chosen with JUNCTION_SCENARIO_PROVIDER; the API group of the Traefik objects with
+ * JUNCTION_SCENARIO_CRD_GROUP (`as-written` by default).
  */
 export const scenarioProvider: 'file' | 'kubernetescrd' = process.env['JUNCTION_SCENARIO_PROVIDER'] === 'kubernetescrd' ? 'kubernetescrd' : 'file';
 const scenarioGroup = (process.env['JUNCTION_SCENARIO_CRD_GROUP'] ?? 'as-written') as TraefikGroupChoice;
