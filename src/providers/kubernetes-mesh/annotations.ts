@@ -25,7 +25,13 @@ export interface MeshServiceSettings {
 /** The settings, or the annotation that makes the Service unusable and why. */
 export type MeshSettingsOutcome =
   | { readonly ok: true; readonly value: MeshServiceSettings }
-  | { readonly ok: false; readonly annotation: string; readonly reason: string };
+  | {
+    readonly ok: false;
+    readonly annotation: string;
+    readonly reason: string;
+    /** The traffic type, when the fault is in another annotation: the Service's routers are known then. */
+    readonly trafficType?: TrafficType;
+  };
 
 type Annotations = Readonly<Record<string, string>>;
 
@@ -51,7 +57,8 @@ function parseAtoi(value: string): number | undefined {
   return Number.isSafeInteger(parsed) ? parsed : undefined;
 }
 
-const fault = (found: Found, reason: string): MeshSettingsOutcome => ({ ok: false, annotation: found.key, reason });
+const fault = (found: Found, reason: string, trafficType?: TrafficType): MeshSettingsOutcome =>
+  ({ ok: false, annotation: found.key, reason, ...(trafficType === undefined ? {} : { trafficType }) });
 
 /**
  * Reads a Service's `mesh.traefik.io/*` annotations as Traefik Mesh does: traffic type and scheme first (their
@@ -72,7 +79,7 @@ export function readMeshSettings(annotations: Annotations, defaultMode: TrafficT
   let scheme: MeshScheme = 'http';
   if (schemeFound !== undefined) {
     if (!(schemes as readonly string[]).includes(schemeFound.value)) {
-      return fault(schemeFound, `unsupported scheme ${quote(schemeFound.value)}; expected one of ${schemes.join(', ')}`);
+      return fault(schemeFound, `unsupported scheme ${quote(schemeFound.value)}; expected one of ${schemes.join(', ')}`, trafficType);
     }
     scheme = schemeFound.value as MeshScheme;
   }
@@ -84,20 +91,20 @@ export function readMeshSettings(annotations: Annotations, defaultMode: TrafficT
   const retry = annotation(annotations, 'retry-attempts');
   if (retry !== undefined) {
     const attempts = parseAtoi(retry.value);
-    if (attempts === undefined) return fault(retry, `expected an integer, got ${quote(retry.value)}`);
+    if (attempts === undefined) return fault(retry, `expected an integer, got ${quote(retry.value)}`, trafficType);
     middlewares.push({ suffix: 'retry', config: { retry: { attempts } } });
   }
 
   const burstFound = annotation(annotations, 'ratelimit-burst');
   if (burstFound !== undefined) {
     const burst = parseAtoi(burstFound.value);
-    if (burst === undefined) return fault(burstFound, `expected an integer, got ${quote(burstFound.value)}`);
+    if (burst === undefined) return fault(burstFound, `expected an integer, got ${quote(burstFound.value)}`, trafficType);
     const averageFound = annotation(annotations, 'ratelimit-average');
     if (averageFound !== undefined) {
       const average = parseAtoi(averageFound.value);
-      if (average === undefined) return fault(averageFound, `expected an integer, got ${quote(averageFound.value)}`);
-      if (burst <= 0) return fault(burstFound, `burst and average must be greater than 0, got burst ${burst}`);
-      if (average <= 0) return fault(averageFound, `burst and average must be greater than 0, got average ${average}`);
+      if (average === undefined) return fault(averageFound, `expected an integer, got ${quote(averageFound.value)}`, trafficType);
+      if (burst <= 0) return fault(burstFound, `burst and average must be greater than 0, got burst ${burst}`, trafficType);
+      if (average <= 0) return fault(averageFound, `burst and average must be greater than 0, got average ${average}`, trafficType);
       middlewares.push({ suffix: 'rate-limit', config: { rateLimit: { burst, average } } });
     }
   }

@@ -2,6 +2,7 @@ import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { ConfigError, quote } from '../../config/errors.js';
 import { kinds, type ClusterSnapshot } from '../kubernetes/cluster-snapshot.js';
 import type { Translation } from '../kubernetes/kubernetes-provider.js';
+import type { DroppedRouter } from '../provider.js';
 import { endpointAddresses, joinHostPort, type EndpointConditions } from '../kubernetes/services.js';
 import { readMeshSettings, type MeshScheme, type MeshServiceSettings, type TrafficType } from './annotations.js';
 import { servicePortKey, type PortTable } from './port-table.js';
@@ -73,15 +74,27 @@ function rulePriority(rule: string, priority: number): number {
   return priority * 1000 + (rule.match(/&&|\|\|/g)?.length ?? 0);
 }
 
+/** The name Traefik Mesh gives the router and the service of a Service port: `<namespace>-<name>-<port>`. */
+function routerKey(service: V1Service, port: V1ServicePort): string {
+  return `${service.metadata?.namespace ?? ''}-${service.metadata?.name ?? ''}-${port.port}`;
+}
+
 /** Translates mesh Services one at a time, collecting what they give and the faults that leave parts out. */
 class MeshTranslator {
   readonly config: MeshConfig = { http: { routers: {}, services: {}, middlewares: {} }, tcp: { routers: {}, services: {} }, udp: { routers: {}, services: {} } };
   readonly errors: ConfigError[] = [];
+  /** Routers left out for a fault of their Service, so the API lists them disabled with it. */
+  readonly rejectedRouters: DroppedRouter[] = [];
 
   constructor(readonly snapshot: ClusterSnapshot, readonly options: MeshTranslationOptions) {}
 
-  fault(service: V1Service, reason: string): void {
-    this.errors.push(new ConfigError(`Service ${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`, reason));
+  /** Records a fault of a Service and the routers it costs: those of `ports` (`<namespace>-<name>-<port>`). */
+  fault(service: V1Service, reason: string, routers?: { readonly trafficType: TrafficType; readonly ports: readonly V1ServicePort[] }): void {
+    const error = new ConfigError(`Service ${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`, reason);
+    this.errors.push(error);
+    for (const port of routers?.ports ?? []) {
+      this.rejectedRouters.push({ protocol: routers!.trafficType, name: routerKey(service, port), errors: [error.message] });
+    }
   }
 
   addresses(service: V1Service, port: V1ServicePort): Array<{ readonly address: string; readonly port: number }> {
@@ -100,14 +113,14 @@ class MeshTranslator {
     (service.spec?.ports ?? []).forEach((port, index) => {
       // As Traefik Mesh: the n-th port of a Service is served on the n-th HTTP port of the proxy.
       if (index >= this.options.limitHTTPPort) {
-        this.fault(service, `spec.ports[${index}]: no HTTP entryPoint left for port ${port.port} (limitHTTPPort is ${this.options.limitHTTPPort})`);
+        this.fault(service, `spec.ports[${index}]: no HTTP entryPoint left for port ${port.port} (limitHTTPPort is ${this.options.limitHTTPPort})`, { trafficType: 'http', ports: [port] });
         return;
       }
       if (!canCarry(port, 'http')) {
         this.fault(service, `spec.ports[${index}]: protocol ${quote(port.protocol ?? '')} cannot carry http traffic`);
         return;
       }
-      const key = `${namespace}-${name}-${port.port}`;
+      const key = routerKey(service, port);
       this.config.http.services[key] = { loadBalancer: { servers: this.servers(service, port, settings.scheme), passHostHeader: true } };
       this.config.http.routers[key] = {
         entryPoints: [`http-${firstMeshPort.http + index}`],
@@ -135,10 +148,10 @@ class MeshTranslator {
       const proxyPort = mapped.get(servicePortKey(namespace, name, port.port));
       if (proxyPort === undefined) {
         const limit = trafficType === 'tcp' ? 'limitTCPPort' : 'limitUDPPort';
-        this.fault(service, `spec.ports[${index}]: no ${trafficType.toUpperCase()} port left in ${table.min}-${table.max} for port ${port.port} (${limit} is ${table.limit})`);
+        this.fault(service, `spec.ports[${index}]: no ${trafficType.toUpperCase()} port left in ${table.min}-${table.max} for port ${port.port} (${limit} is ${table.limit})`, { trafficType, ports: [port] });
         return;
       }
-      const key = `${namespace}-${name}-${port.port}`;
+      const key = routerKey(service, port);
       const servers = this.addresses(service, port).map(({ address, port: targetPort }) => ({ address: joinHostPort(address, targetPort) }));
       const section = this.config[trafficType];
       section.services[key] = { loadBalancer: { servers } };
@@ -172,7 +185,10 @@ export function translateMeshServices(snapshot: ClusterSnapshot, options: MeshTr
     if (!isMeshService(service, options)) continue;
     const settings = readMeshSettings(service.metadata?.annotations ?? {}, options.defaultMode);
     if (!settings.ok) {
-      translator.fault(service, `annotation ${quote(settings.annotation)}: ${settings.reason}`);
+      // Once the traffic type is known, so are the routers the fault costs (of the ports that could carry it).
+      const trafficType = settings.trafficType;
+      const ports = trafficType === undefined ? [] : (service.spec?.ports ?? []).filter((port) => canCarry(port, trafficType));
+      translator.fault(service, `annotation ${quote(settings.annotation)}: ${settings.reason}`, trafficType === undefined ? undefined : { trafficType, ports });
       continue;
     }
     services.push({ service, settings: settings.value });
@@ -192,5 +208,5 @@ export function translateMeshServices(snapshot: ClusterSnapshot, options: MeshTr
     if (settings.trafficType === 'http') translator.http(service, settings);
     else translator.layer4(service, settings.trafficType, mapped[settings.trafficType], tables[settings.trafficType]);
   }
-  return { config: translator.result(), errors: translator.errors };
+  return { config: translator.result(), errors: translator.errors, rejectedRouters: translator.rejectedRouters };
 }

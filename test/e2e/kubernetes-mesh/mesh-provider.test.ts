@@ -69,6 +69,10 @@ describe('Kubernetes mesh provider (providers.kubernetesMesh)', () => {
     assert.equal(router['rule'], 'Host(`app.tk.traefik.mesh`) || Host(`app.tk.maesh`) || Host(`10.96.0.50`)');
     assert.deepEqual(router['entryPoints'], ['http-5000']);
     assert.equal(router['priority'], 1002);
+    // The router the fault costs is listed disabled, with the fault.
+    const rejected = JSON.parse((await get(`${junction.url('traefik')}/api/http/routers/tk-bad-80@kubernetesmesh`)).body) as { status: string; error?: string[] };
+    assert.equal(rejected.status, 'disabled');
+    assert.deepEqual(rejected.error, ['Service tk/bad: annotation "mesh.traefik.io/ratelimit-burst": expected an integer, got "one"']);
   });
 
   it('follows a new rate-limit annotation, and endpoints going away and coming back', async (t) => {

@@ -36,10 +36,10 @@ describe('translateMeshServices', () => {
       const options = { ...defaults, ...(parse(read(folder, 'options.yml') ?? '{}') as Partial<CaseOptions>) };
       const snapshot = snapshotOf(parseManifests(read(folder, 'input.yml') ?? '') as KubernetesObject[]);
 
-      const { config, errors } = translateMeshServices(snapshot, options, tablesFor(options));
+      const { config, errors, rejectedRouters } = translateMeshServices(snapshot, options, tablesFor(options));
       const decoded = decodeDynamicConfig(config);
 
-      const actual = stringify({ config, errors: errors.map((error) => error.message) }, { lineWidth: 0 });
+      const actual = stringify({ config, errors: errors.map((error) => error.message), rejectedRouters: rejectedRouters ?? [] }, { lineWidth: 0 });
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(`${fixtures}${folder}/expected.yml`, actual);
       assert.equal(actual, read(folder, 'expected.yml'));
       assert.deepEqual(decoded.errors.map((error) => error.message), []);
