@@ -92,9 +92,8 @@ class MeshTranslator {
   fault(service: V1Service, reason: string, routers?: { readonly trafficType: TrafficType; readonly ports: readonly V1ServicePort[] }): void {
     const error = new ConfigError(`Service ${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`, reason);
     this.errors.push(error);
-    for (const port of routers?.ports ?? []) {
-      this.rejectedRouters.push({ protocol: routers!.trafficType, name: routerKey(service, port), errors: [error.message] });
-    }
+    if (routers === undefined) return;
+    for (const port of routers.ports) this.rejectedRouters.push({ protocol: routers.trafficType, name: routerKey(service, port), errors: [error.message] });
   }
 
   addresses(service: V1Service, port: V1ServicePort): Array<{ readonly address: string; readonly port: number }> {
@@ -194,15 +193,13 @@ export function translateMeshServices(snapshot: ClusterSnapshot, options: MeshTr
     services.push({ service, settings: settings.value });
   }
 
-  const mapped = { tcp: new Map<string, number>() as ReadonlyMap<string, number>, udp: new Map<string, number>() as ReadonlyMap<string, number> };
-  for (const trafficType of ['tcp', 'udp'] as const) {
-    const keys = services
-      .filter(({ settings }) => settings.trafficType === trafficType)
-      .flatMap(({ service }) => (service.spec?.ports ?? [])
-        .filter((port) => canCarry(port, trafficType))
-        .map((port) => servicePortKey(service.metadata?.namespace ?? '', service.metadata?.name ?? '', port.port)));
-    mapped[trafficType] = tables[trafficType].update(keys);
-  }
+  // New ports are given in namespace and name order, then as each Service lists them: the same whatever the events.
+  const keysOf = (trafficType: 'tcp' | 'udp'): string[] => services
+    .filter(({ settings }) => settings.trafficType === trafficType)
+    .flatMap(({ service }) => (service.spec?.ports ?? [])
+      .filter((port) => canCarry(port, trafficType))
+      .map((port) => servicePortKey(service.metadata?.namespace ?? '', service.metadata?.name ?? '', port.port)));
+  const mapped = { tcp: tables.tcp.update(keysOf('tcp')), udp: tables.udp.update(keysOf('udp')) };
 
   for (const { service, settings } of services) {
     if (settings.trafficType === 'http') translator.http(service, settings);
