@@ -2,7 +2,7 @@ import { decodeDynamicConfig, type DynamicConfig } from '../config/dynamic/dynam
 import { ConfigError } from '../config/errors.js';
 import { defaultTlsName, type MergedCertificate, type MergedConfig, type MergedItem } from '../runtime/merged-config.js';
 import { itemOfPath } from '../runtime/runtime-report.js';
-import type { ProviderSnapshot } from './provider.js';
+import type { DroppedRouter, ProviderSnapshot } from './provider.js';
 
 type DroppedSection = 'services' | 'middlewares' | 'serversTransports' | 'tcpServices' | 'tcpMiddlewares' | 'tcpServersTransports' | 'tlsOptions' | 'udpServices';
 const droppedSections: readonly DroppedSection[] = ['services', 'middlewares', 'serversTransports', 'tcpServices', 'tcpMiddlewares', 'tcpServersTransports', 'tlsOptions', 'udpServices'];
@@ -13,8 +13,8 @@ export interface DecodedSnapshot {
   readonly dropped: Readonly<Record<DroppedSection, readonly string[]>>;
   readonly errors: readonly ConfigError[];
   readonly locate: ((path: string) => string | undefined) | undefined;
-  /** Routers declared in the snapshot but dropped by decoding, by name, with the faults that dropped them. */
-  readonly droppedRouters: ReadonlyMap<string, readonly string[]>;
+  /** Routers dropped by decoding or rejected by the provider, with the faults that left them out. */
+  readonly droppedRouters: readonly DroppedRouter[];
 }
 
 function locateError(error: ConfigError, locate: DecodedSnapshot['locate']): ConfigError {
@@ -26,21 +26,27 @@ function locateError(error: ConfigError, locate: DecodedSnapshot['locate']): Con
 export function decodeSnapshot(snapshot: ProviderSnapshot): DecodedSnapshot {
   const { config, errors } = decodeDynamicConfig(snapshot.config);
   const all = [...snapshot.errors, ...errors.map((error) => locateError(error, snapshot.locate))];
-  return { config, errors: all, locate: snapshot.locate, dropped: droppedNames(snapshot.config, config), droppedRouters: droppedRouters(snapshot.config, config, all) };
+  return {
+    config,
+    errors: all,
+    locate: snapshot.locate,
+    dropped: droppedNames(snapshot.config, config),
+    droppedRouters: [...droppedRouters(snapshot.config, config, all), ...(snapshot.rejectedRouters ?? [])],
+  };
 }
 
 /** Routers that decoding left out, with their faults, so the API can show them as disabled. */
-function droppedRouters(raw: unknown, decoded: DynamicConfig, errors: readonly ConfigError[]): Map<string, string[]> {
-  const dropped = new Map<string, string[]>();
-  for (const name of Object.keys(sectionOf(sectionOf(raw, 'http'), 'routers'))) {
-    if (decoded.http?.routers?.[name] !== undefined) continue;
-    const messages = errors
-      .filter((error) => {
+function droppedRouters(raw: unknown, decoded: DynamicConfig, errors: readonly ConfigError[]): DroppedRouter[] {
+  const dropped: DroppedRouter[] = [];
+  for (const protocol of ['http', 'tcp', 'udp'] as const) {
+    for (const name of Object.keys(sectionOf(sectionOf(raw, protocol), 'routers'))) {
+      if (decoded[protocol]?.routers?.[name] !== undefined) continue;
+      const faults = errors.filter((error) => {
         const item = itemOfPath(error.path);
-        return item?.protocol === 'http' && item.section === 'routers' && item.name === name;
-      })
-      .map((error) => error.message);
-    dropped.set(name, messages);
+        return item?.protocol === protocol && item.section === 'routers' && item.name === name;
+      });
+      dropped.push({ protocol, name, errors: faults.map((error) => error.message) });
+    }
   }
   return dropped;
 }
@@ -78,7 +84,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
   const invalid = Object.fromEntries(droppedSections.map((name) => [name, new Set<string>()])) as Record<DroppedSection, Set<string>>;
   const defaultOptionsProviders: string[] = [];
   const defaultStoreProviders: string[] = [];
-  const droppedRouters = new Map<string, readonly string[]>();
+  const droppedRouters: DroppedRouter[] = [];
   const providers = [...snapshots.keys()].sort();
   for (const provider of providers) {
     const snapshot = snapshots.get(provider)!;
@@ -86,7 +92,7 @@ export function mergeSnapshots(snapshots: ReadonlyMap<string, DecodedSnapshot>):
     for (const name of droppedSections) {
       for (const dropped of snapshot.dropped[name]) invalid[name].add(name === 'tlsOptions' && dropped === defaultTlsName ? dropped : `${dropped}@${provider}`);
     }
-    for (const [name, messages] of snapshot.droppedRouters) droppedRouters.set(`${name}@${provider}`, messages);
+    for (const router of snapshot.droppedRouters) droppedRouters.push({ ...router, name: `${router.name}@${provider}` });
     const { config } = snapshot;
     for (const kind of ['http', 'tcp'] as const) {
       const target = kind === 'http' ? http : tcp;

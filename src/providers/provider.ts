@@ -12,6 +12,16 @@ export interface ProviderSnapshot {
   readonly config: Record<string, unknown>;
   readonly errors: readonly ConfigError[];
   readonly locate?: (path: string) => string | undefined;
+  /** Routers the provider would have generated but left out for a fault of their source (a Kubernetes object). */
+  readonly rejectedRouters?: readonly DroppedRouter[];
+}
+
+/** A router that was declared (or would have been generated) but is left out, with the faults that say why. */
+export interface DroppedRouter {
+  readonly protocol: 'http' | 'tcp' | 'udp';
+  /** Unqualified in a provider's snapshot; qualified (`api@file`) once merged. */
+  readonly name: string;
+  readonly errors: readonly string[];
 }
 
 /** A provider watches one source and pushes complete snapshots until the signal aborts. */

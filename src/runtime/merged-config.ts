@@ -7,6 +7,7 @@ import type {
 import type { TcpMiddlewareConfig, TcpRouterConfig, TcpServersTransportConfig, TcpServiceConfig } from '../config/dynamic/tcp-schema.js';
 import type { TlsCertificateConfig, TlsOptionsConfig, TlsStoreConfig } from '../config/dynamic/tls-schema.js';
 import type { UdpRouterConfig, UdpServiceConfig } from '../config/dynamic/udp-schema.js';
+import type { DroppedRouter } from '../providers/provider.js';
 
 /** One named item of the merged configuration, with the provider that declared it. */
 export interface MergedItem<T> {
@@ -65,8 +66,8 @@ export interface MergedConfig {
     readonly tlsOptions: ReadonlySet<string>;
     readonly udpServices: ReadonlySet<string>;
   };
-  /** Routers a provider declared but decoding left out, by qualified name, with their faults (for the API). */
-  readonly droppedRouters?: ReadonlyMap<string, readonly string[]>;
+  /** Routers a provider declared (or would have generated) but left out, qualified, with their faults (for the API). */
+  readonly droppedRouters?: readonly DroppedRouter[];
   /** Where a provider wrote a configuration path, when it knows (`dynamic.yml:3:7`). */
   locate(provider: string, path: string): string | undefined;
 }
@@ -105,7 +106,7 @@ export interface SerializedMergedConfig {
     readonly stores: Entries<TlsStoreConfig>;
   };
   readonly invalid: { readonly [K in keyof MergedConfig['invalid']]: readonly string[] };
-  readonly droppedRouters?: ReadonlyArray<readonly [string, readonly string[]]>;
+  readonly droppedRouters?: readonly DroppedRouter[];
 }
 
 /** Turns a merged configuration into plain data (source locations stay behind: workers do not report faults). */
@@ -129,7 +130,7 @@ export function serializeMergedConfig(merged: MergedConfig): SerializedMergedCon
       tlsOptions: [...invalid.tlsOptions],
       udpServices: [...invalid.udpServices],
     },
-    droppedRouters: [...(merged.droppedRouters ?? [])],
+    droppedRouters: merged.droppedRouters ?? [],
   };
 }
 
@@ -159,7 +160,7 @@ export function deserializeMergedConfig(data: SerializedMergedConfig): MergedCon
       tlsOptions: new Set(data.invalid.tlsOptions),
       udpServices: new Set(data.invalid.udpServices),
     },
-    droppedRouters: new Map(data.droppedRouters ?? []),
+    droppedRouters: data.droppedRouters ?? [],
     locate: () => undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { goDuration } from '../api/go-duration.js';
 import type { ConfigError } from '../config/errors.js';
+import type { DroppedRouter } from '../providers/provider.js';
 import { qualify, type MergedConfig } from './merged-config.js';
 
 /** How an item fares in the running configuration, as Traefik's `runtime.Status*`. */
@@ -256,12 +257,7 @@ function httpReport(config: MergedConfig, findings: BuildFindings, index: Report
     const entryPoints = explicitEntryPoints(item.config.entryPoints) ?? findings.defaultEntryPoints;
     routers.set(name, routerReport('http', name, item, entryPoints, findings.using.get(name) ?? [], findings, index));
   }
-  // Routers decoding left out: shown disabled with the faults that dropped them, their configuration unknown.
-  for (const [name, messages] of config.droppedRouters ?? []) {
-    if (routers.has(name)) continue;
-    const provider = name.slice(name.lastIndexOf('@') + 1);
-    routers.set(name, { name, provider, config: {}, status: 'disabled', errors: messages, using: [], priority: 0, service: '', middlewares: [], rule: '' });
-  }
+  addDroppedRouters('http', config, routers);
 
   const services = new Map<string, ServiceReport>();
   for (const name of findings.internalServices) {
@@ -284,6 +280,19 @@ function httpReport(config: MergedConfig, findings: BuildFindings, index: Report
   return { routers, services, middlewares: middlewareReports('http', config.http.middlewares, index) };
 }
 
+/** Routers left out by decoding or by their provider: shown disabled with their faults, their configuration unknown. */
+function addDroppedRouters(protocol: DroppedRouter['protocol'], config: MergedConfig, routers: Map<string, RouterReport>): void {
+  const built = new Set(routers.keys());
+  for (const dropped of config.droppedRouters ?? []) {
+    if (dropped.protocol !== protocol || built.has(dropped.name)) continue;
+    const { name } = dropped;
+    // One router can be left out for several faults (two routes of one object generating the same name).
+    const errors = [...(routers.get(name)?.errors ?? []), ...dropped.errors];
+    const provider = name.slice(name.lastIndexOf('@') + 1);
+    routers.set(name, { name, provider, config: {}, status: 'disabled', errors, using: [], priority: 0, service: '', middlewares: [], rule: '' });
+  }
+}
+
 function tcpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
   const routers = new Map<string, RouterReport>();
   for (const [name, item] of config.tcp.routers) {
@@ -291,6 +300,7 @@ function tcpReport(config: MergedConfig, findings: BuildFindings, index: ReportI
     const using = entryPoints.filter((entryPoint) => findings.tcpEntryPoints.includes(entryPoint));
     routers.set(name, routerReport('tcp', name, item, entryPoints, using, findings, index));
   }
+  addDroppedRouters('tcp', config, routers);
   const services = new Map<string, ServiceReport>();
   for (const [name, item] of config.tcp.services) {
     const servers = item.config.kind === 'loadBalancer' ? (item.config.config.servers ?? []) : [];
@@ -309,6 +319,7 @@ function udpReport(config: MergedConfig, findings: BuildFindings, index: ReportI
     const using = entryPoints.filter((entryPoint) => findings.udpEntryPoints.includes(entryPoint));
     routers.set(name, routerReport('udp', name, item, entryPoints, using, findings, index));
   }
+  addDroppedRouters('udp', config, routers);
   const services = new Map<string, ServiceReport>();
   for (const [name, item] of config.udp.services) services.set(name, serviceReport('udp', name, item, index, { serverStatus: () => undefined }));
   return { routers, services, middlewares: new Map() };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
-import { Aggregator } from '../../src/providers/aggregator.js';
+import { Aggregator, decodeSnapshot, mergeSnapshots } from '../../src/providers/aggregator.js';
 import type { MergedConfig } from '../../src/runtime/merged-config.js';
 
 /** A snapshot with one router per name, each to the same service, so merges tell which snapshots they hold. */
@@ -73,5 +73,30 @@ describe('Aggregator throttling (providersThrottleDuration)', () => {
     mock.timers.tick(1000);
     assert.deepEqual(applied, [['one@file'], ['two@file']]);
     aggregator.close();
+  });
+});
+
+describe('Routers left out (shown disabled by the API)', () => {
+  it('lists routers that decoding dropped, per protocol, and routers the provider rejected, qualified with the provider', () => {
+    const decoded = decodeSnapshot({
+      config: {
+        http: { routers: { broken: { rule: 42 }, fine: { rule: 'Host(`a`)', service: 'app' } } },
+        tcp: { routers: { 'no-rule': { service: 'db' } } },
+        udp: { routers: { dns: { entryPoints: 'not-a-list', service: 'dns' } } },
+      },
+      errors: [],
+      rejectedRouters: [{ protocol: 'http', name: 'default-app-123', errors: ['IngressRoute default/app: spec.routes[0].services[0]: service default/missing not found'] }],
+    });
+    const { merged } = mergeSnapshots(new Map([['kubernetescrd', decoded]]));
+
+    assert.deepEqual(
+      merged.droppedRouters?.map(({ protocol, name, errors }) => ({ protocol, name, errors: errors.length })),
+      [
+        { protocol: 'http', name: 'broken@kubernetescrd', errors: 1 },
+        { protocol: 'tcp', name: 'no-rule@kubernetescrd', errors: 1 },
+        { protocol: 'udp', name: 'dns@kubernetescrd', errors: 1 },
+        { protocol: 'http', name: 'default-app-123@kubernetescrd', errors: 1 },
+      ],
+    );
   });
 });

@@ -100,15 +100,16 @@ export function translateIngressRoutesTcp(context: TranslationContext): void {
         context.fault(object, `${field}.match`, 'empty match rule');
         continue;
       }
+      const serviceName = makeId(namespace, routeKey(route.match, objectName));
+      const reject = (where: string, reason: string): void => context.fault(object, where, reason, { protocol: 'tcp', name: serviceName });
       const middlewares: string[] = [];
       const refused = (route.middlewares ?? []).map((reference, position) => ({ position, resolved: resolveReference(context.options, namespace, reference.namespace, reference.name) }));
       const firstRefused = refused.find(({ resolved }) => !resolved.ok);
       if (firstRefused !== undefined && !firstRefused.resolved.ok) {
-        context.fault(object, `${field}.middlewares[${firstRefused.position}]`, `middleware ${firstRefused.resolved.reason}`);
+        reject(`${field}.middlewares[${firstRefused.position}]`, `middleware ${firstRefused.resolved.reason}`);
         continue;
       }
       for (const { resolved } of refused) if (resolved.ok) middlewares.push(resolved.name);
-      const serviceName = makeId(namespace, routeKey(route.match, objectName));
       const generated = routeServices(
         serviceName,
         route.services ?? [],
@@ -133,7 +134,7 @@ export function translateIngressRoutesTcp(context: TranslationContext): void {
       );
       const tls = routerTls(context, namespace, spec.tls, 'tcp');
       if (!tls.ok) {
-        context.fault(object, tls.field, tls.reason);
+        reject(tls.field, tls.reason);
         continue;
       }
       Object.assign(context.config.tcp.services, generated);

@@ -88,32 +88,34 @@ export function translateIngressRoutes(context: TranslationContext): void {
     }
     for (const [index, route] of (spec.routes ?? []).entries()) {
       const field = `spec.routes[${index}]`;
+      // The router a fault leaves out has a name only once the route has a rule.
+      const name = route.match === undefined || route.match === '' ? undefined : routeName(namespace, objectName, route.match);
+      const reject = (where: string, reason: string): void => context.fault(object, where, reason, name === undefined ? undefined : { protocol: 'http', name });
       if (route.kind !== undefined && route.kind !== '' && route.kind !== 'Rule') {
-        context.fault(object, `${field}.kind`, `unsupported match kind ${JSON.stringify(route.kind)}; only "Rule" is supported`);
+        reject(`${field}.kind`, `unsupported match kind ${JSON.stringify(route.kind)}; only "Rule" is supported`);
         continue;
       }
-      if (route.match === undefined || route.match === '') {
+      if (route.match === undefined || name === undefined) {
         context.fault(object, `${field}.match`, 'empty match rule');
         continue;
       }
       const ruleFault = checkRule(route.match, route.syntax);
       if (ruleFault !== undefined) {
-        context.fault(object, `${field}.match`, ruleFault);
+        reject(`${field}.match`, ruleFault);
         continue;
       }
       const middlewares = middlewareNames(context, namespace, route.middlewares, `${field}.middlewares`);
       if (!middlewares.ok) {
-        context.fault(object, middlewares.field, middlewares.reason);
+        reject(middlewares.field, middlewares.reason);
         continue;
       }
-      const name = routeName(namespace, objectName, route.match);
       const generated: Record<string, unknown> = {};
       let service: string | undefined;
       const services = route.services ?? [];
       if (services.length > 1) {
         const weighted = weightedService(context, namespace, { services }, `${field}.services`, generated);
         if (!weighted.ok) {
-          context.fault(object, weighted.field, weighted.reason);
+          reject(weighted.field, weighted.reason);
           continue;
         }
         generated[name] = weighted.value;
@@ -121,7 +123,7 @@ export function translateIngressRoutes(context: TranslationContext): void {
       } else if (services.length === 1) {
         const named = nameAndService(context, namespace, services[0]!);
         if (!named.ok) {
-          context.fault(object, named.field === '' ? `${field}.services[0]` : `${field}.services[0].${named.field}`, named.reason);
+          reject(named.field === '' ? `${field}.services[0]` : `${field}.services[0].${named.field}`, named.reason);
           continue;
         }
         if (named.value.service !== undefined) {
@@ -133,7 +135,7 @@ export function translateIngressRoutes(context: TranslationContext): void {
       }
       const tls = routerTls(context, namespace, spec.tls, 'http');
       if (!tls.ok) {
-        context.fault(object, tls.field, tls.reason);
+        reject(tls.field, tls.reason);
         continue;
       }
       Object.assign(context.config.http.services, generated);

@@ -26,5 +26,5 @@ export function translateCustomResources(snapshot: ClusterSnapshot, options: Crd
   translateTraefikServices(context);
   translateServersTransports(context);
   translateServersTransportsTcp(context);
-  return { config: context.result(), errors: context.errors };
+  return { config: context.result(), errors: context.errors, rejectedRouters: context.rejectedRouters };
 }

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ConfigError } from '../../config/errors.js';
 import type { ClusterSnapshot } from '../kubernetes/cluster-snapshot.js';
+import type { DroppedRouter } from '../provider.js';
 import type { CrdTranslationOptions } from './options.js';
 import { describeObject } from './resources.js';
 
@@ -23,14 +24,21 @@ export class TranslationContext {
     tls: { certificates: [], options: {}, stores: {} },
   };
   readonly errors: ConfigError[] = [];
+  /** Routers left out for a fault of the object that would have generated them. */
+  readonly rejectedRouters: DroppedRouter[] = [];
   /** TLS certificates by `<namespace>/<secret>`, each read once whatever refers to it. */
   readonly certificates = new Map<string, Items>();
 
   constructor(readonly snapshot: ClusterSnapshot, readonly options: CrdTranslationOptions) {}
 
-  /** Records a fault of an object: `IngressRoute default/whoami: spec.routes[0]: <reason>`. */
-  fault(object: KubernetesObject, field: string, reason: string): void {
-    this.errors.push(new ConfigError(describeObject(object), field === '' ? reason : `${field}: ${reason}`));
+  /**
+   * Records a fault of an object: `IngressRoute default/whoami: spec.routes[0]: <reason>`; with the router the
+   * fault leaves out, when its name is known, so the API lists that router as disabled with this fault.
+   */
+  fault(object: KubernetesObject, field: string, reason: string, router?: Omit<DroppedRouter, 'errors'>): void {
+    const error = new ConfigError(describeObject(object), field === '' ? reason : `${field}: ${reason}`);
+    this.errors.push(error);
+    if (router !== undefined) this.rejectedRouters.push({ ...router, errors: [error.message] });
   }
 
   /** The configuration with its empty sections left out. */

@@ -5,11 +5,11 @@ import { clusterClientConfig, type ClusterClientOptions } from './cluster-client
 import type { ClusterSnapshot } from './cluster-snapshot.js';
 import { ClusterWatcher, type WatchedKind } from './cluster-watcher.js';
 
-/** A translation's result: Traefik-shaped dynamic configuration and the faults of the objects left out. */
-export interface Translation {
-  readonly config: Record<string, unknown>;
-  readonly errors: readonly ConfigError[];
-}
+/**
+ * A translation's result: Traefik-shaped dynamic configuration, the faults of the objects left out, and the
+ * routers those faults cost (so the API shows them disabled with the fault).
+ */
+export type Translation = Pick<ProviderSnapshot, 'config' | 'errors' | 'rejectedRouters'>;
 
 export interface KubernetesProviderSpec {
   /** Provider name, the `@` suffix of its items: `kubernetes`, `kubernetescrd`. */
@@ -57,7 +57,7 @@ export function kubernetesProvider(spec: KubernetesProviderSpec): Provider {
         if (fingerprint === lastPushed) return;
         lastPushed = fingerprint;
         spec.log.debug(`${spec.name} provider: configuration read (${translation.errors.length} errors)`);
-        const snapshot: ProviderSnapshot = { config: translation.config, errors: translation.errors };
+        const snapshot: ProviderSnapshot = translation;
         push(snapshot);
       };
       const schedule = (): void => {

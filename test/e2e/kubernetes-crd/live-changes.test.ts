@@ -7,6 +7,7 @@ import { endpointSliceFor } from '../../support/kubernetes/cluster-scenario.js';
 import { firstAnswer, parseEcho, startClientLoop } from '../../support/scenario.js';
 import { startUpstream, type Upstream } from '../../support/upstream.js';
 import { until } from '../../support/until.js';
+import { routeName } from '../../../src/providers/kubernetes-crd/naming.js';
 
 const throttleMs = 500;
 
@@ -51,6 +52,10 @@ describe('Kubernetes CRD provider, live', () => {
 entryPoints:
   web:
     address: "127.0.0.1:{{PORT_web}}"
+  traefik:
+    address: "127.0.0.1:{{PORT_traefik}}"
+api:
+  insecure: true
 providers:
   providersThrottleDuration: 0s
   kubernetesCRD:
@@ -134,6 +139,18 @@ providers:
     await junction.waitForOutput(/IngressRoute default\/tls-faulty: spec\.tls\.secretName: secret "default\/absent" does not exist/, { from });
     for (const host of ['bad-rule.example.com', 'missing.example.com', 'elsewhere.example.com']) assert.equal((await statusOf(junction, host)).status, 404, host);
     assert.equal((await statusOf(junction, 'stable.example.com')).answeredBy, 'stable');
+
+    // The API lists each left-out router as disabled, with the fault that cost it; the good route is enabled.
+    const routers = JSON.parse((await get(`${junction.url('traefik')}/api/http/routers?search=faulty`)).body) as Array<{ name: string; status: string; error?: string[] }>;
+    const byRule = (match: string): (typeof routers)[number] | undefined => routers.find((router) => router.name === `${routeName('default', 'faulty', match)}@kubernetescrd`);
+    assert.deepEqual(byRule('Host(`bad-rule.example.com`')?.status, 'disabled');
+    assert.match(byRule('Host(`bad-rule.example.com`')?.error?.[0] ?? '', /^IngressRoute default\/faulty: spec\.routes\[0\]\.match: /);
+    assert.deepEqual(byRule('Host(`missing.example.com`)')?.error, ['IngressRoute default/faulty: spec.routes[1].services[0]: service default/missing not found']);
+    assert.match(byRule('Host(`elsewhere.example.com`)')?.error?.[0] ?? '', /^IngressRoute default\/faulty: spec\.routes\[2\]\.services\[0\]\.namespace: service other\/canary is not in the parent resource namespace default/);
+    assert.equal(byRule('Host(`fine.example.com`)')?.status, 'enabled');
+    const detail = await get(`${junction.url('traefik')}/api/http/routers/${routeName('default', 'faulty', 'Host(`missing.example.com`)')}@kubernetescrd`);
+    assert.equal(detail.status, 200);
+    assert.equal((JSON.parse(detail.body) as { status: string }).status, 'disabled');
     cluster.delete([ingressRoute('faulty', []), ingressRoute('tls-faulty', [])]);
   });
 });

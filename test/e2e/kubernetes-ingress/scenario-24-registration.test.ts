@@ -9,11 +9,14 @@ import { modernIngresses } from '../../support/kubernetes/legacy-ingress.js';
 import { bothKubernetesProvidersApplied, firstAnswer, parseEcho, readScenario, startClientLoop, type ClientLoop } from '../../support/scenario.js';
 import { get } from '../../support/http.js';
 import { startUpstream, type Upstream } from '../../support/upstream.js';
+import { until } from '../../support/until.js';
 
 /**
  * Scenario 24 in Kubernetes mode: the seed's `kubectl apply -f cheddar-ingress.yaml` registers the route while
  * Junction runs, re-applying it changes nothing, pointing it at a newly started service moves traffic without a
- * failed request, and deleting it removes the route; each within the README's 2 s. The Ingress is the seed's
+ * failed request, and deleting it removes the route; each within the README's 2 s. Step 5's broken rewrite has two
+ * Kubernetes forms: a manifest that is not YAML never reaches the cluster, and an update Junction cannot read is
+ * reported and leaves out that Ingress alone, as Traefik does. The Ingress is the seed's
  * extensions/v1beta1 one in its networking.k8s.io/v1 form (test/support/kubernetes/legacy-ingress.ts).
  */
 
@@ -134,6 +137,23 @@ describe('scenario 24 in Kubernetes mode: registering and replacing an Ingress a
 
     assert.equal(answers.size, 1);
     cluster.delete(twin);
+  });
+
+  it('step 5: keeps serving when a broken manifest cannot be applied; an update it cannot read is reported by name and field and leaves out only that Ingress, as in Traefik, until fixed', async () => {
+    // A rewrite that is not YAML never reaches the cluster: kubectl (here the test's apply) refuses it.
+    assert.throws(() => cluster.apply('apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: [name: cheddar\n'));
+    assert.equal((await cheddarPath()).answeredBy, 'cheddar-v2');
+
+    // The API accepts any annotation string; Junction reports the one it cannot read and leaves the Ingress out.
+    const unreadable = pointedAt('cheddar-v2');
+    unreadable.metadata = { ...unreadable.metadata, annotations: { ...unreadable.metadata?.annotations, 'traefik.ingress.kubernetes.io/router.priority': 'high' } };
+    const from = junction.output().length;
+    cluster.apply(unreadable);
+    await junction.waitForOutput(/Ingress default\/cheddar[^\n]*router\.priority[^\n]*high/, { from, timeoutMs: 20_000 });
+    await until(async () => (await cheddarPath()).status === 404, { timeoutMs: 20_000, message: 'the unreadable Ingress to be left out' });
+
+    cluster.apply(pointedAt('cheddar-v2'));
+    await until(async () => (await cheddarPath()).answeredBy === 'cheddar-v2', { timeoutMs: 20_000, message: 'the fixed Ingress to be served again' });
   });
 
   it('answers 404 within 2 s once the Ingress is deleted', async () => {
