@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1IngressRule, V1Service } from '@kubernetes/client-node';
 import { ConfigError, quote } from '../../config/errors.js';
+import type { DroppedRouter } from '../provider.js';
 import { kinds, type ClusterSnapshot } from '../kubernetes/cluster-snapshot.js';
 import { tlsCertificateFromSecret, type PemPair } from '../kubernetes/secrets.js';
 import { portKey, resolveServiceServers, type ServicePortReference } from '../kubernetes/services.js';
@@ -24,6 +25,8 @@ export interface IngressTranslationOptions extends IngressClassFilter {
 export interface IngressTranslation {
   readonly config: Record<string, unknown>;
   readonly errors: readonly ConfigError[];
+  /** Routers a fault left out whose names are known (weighted paths), so the API lists them disabled. */
+  readonly rejectedRouters: readonly DroppedRouter[];
 }
 
 /** Name and service of the router an Ingress's default backend gets, as in Traefik. */
@@ -59,9 +62,14 @@ interface WeightedPath {
   /** `host/path`, as 1.x named the path in its faults. */
   readonly where: string;
   readonly backends: Array<WeightedBackend & { readonly service: string }>;
-  /** A backend was left out with its own fault: the split cannot be honoured, so the path is left out too. */
-  hasBrokenBackend: boolean;
+  /** Faults of backends left out: the split cannot be honoured, so the path is left out too. */
+  readonly faults: ConfigError[];
 }
+
+/** What becomes of a weighted path's router: a `weighted` service of its own, or left out for its faults. */
+type WeightedRouterPlan =
+  | { readonly kind: 'weighted'; readonly service: Record<string, unknown> }
+  | { readonly kind: 'rejected'; readonly faults: readonly ConfigError[] };
 
 /** The first 10 bytes of the SHA-256 of a rule in hex: Traefik's suffix for routers that share a name. */
 function ruleHash(rule: string): string {
@@ -75,6 +83,7 @@ class IngressTranslator {
   /** Servers of each declared load balancer, which `service-weights` shares a percentage between. */
   readonly #serverCounts = new Map<string, number>();
   readonly #errors: ConfigError[] = [];
+  readonly #rejectedRouters: DroppedRouter[] = [];
 
   constructor(readonly snapshot: ClusterSnapshot, readonly options: IngressTranslationOptions) {}
 
@@ -84,7 +93,7 @@ class IngressTranslator {
     // Certificates in the order of their `<namespace>-<secret>` keys, as Traefik sorts them.
     const certificates = [...this.#certificates.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, pair]) => pair);
     if (certificates.length > 0) config.tls = { certificates };
-    return { config, errors: this.#errors };
+    return { config, errors: this.#errors, rejectedRouters: this.#rejectedRouters };
   }
 
   #fail(ingress: V1Ingress, field: string, reason: string): void {
@@ -128,19 +137,23 @@ class IngressTranslator {
         routers.set(key, [...(routers.get(key) ?? []), built]);
       });
     });
-    const weightedServices = new Map<Record<string, unknown>, Record<string, unknown>>();
-    if (weights.value !== undefined) this.#splitWeightedPaths(ingress, weights.value, weightedPaths, routers, weightedServices);
+    const plans = new Map<Record<string, unknown>, WeightedRouterPlan>();
+    if (weights.value !== undefined) this.#splitWeightedPaths(ingress, weights.value, weightedPaths, routers, plans);
     for (const [key, sharing] of routers) {
       // Routers of one Ingress with the same name get a hash of their rule, as in Traefik.
-      for (const built of sharing) this.#addRouter(ingress, sharing.length === 1 ? key : `${key}-${ruleHash(String(built.rule))}`, built, weightedServices.get(built));
+      for (const built of sharing) this.#addRouter(ingress, sharing.length === 1 ? key : `${key}-${ruleHash(String(built.rule))}`, built, plans.get(built));
     }
   }
 
-  /** Adds a router; one that splits its traffic by `service-weights` gets its `weighted` service under its own name. */
-  #addRouter(ingress: V1Ingress, name: string, router: Record<string, unknown>, weighted: Record<string, unknown> | undefined): void {
-    if (weighted !== undefined) {
+  /**
+   * Adds a router; one that splits its traffic by `service-weights` gets its `weighted` service under its own name,
+   * and one refused for its weights is listed as rejected under the name it would have had.
+   */
+  #addRouter(ingress: V1Ingress, name: string, router: Record<string, unknown>, plan: WeightedRouterPlan | undefined): void {
+    if (plan?.kind === 'rejected') return void this.#rejectedRouters.push({ protocol: 'http', name, errors: plan.faults.map((fault) => fault.message) });
+    if (plan?.kind === 'weighted') {
       if (this.#services[name] !== undefined) return this.#fail(ingress, 'metadata.name', `the weighted service ${quote(name)} of a path has the name of a service already defined`);
-      this.#services[name] = weighted;
+      this.#services[name] = plan.service;
       router.service = name;
     }
     this.#routers[name] = router;
@@ -154,14 +167,12 @@ class IngressTranslator {
     const groupKey = `${key}\n${String(built.rule)}`;
     let group = groups.get(groupKey);
     if (group === undefined) {
-      group = { key, router: built, where: `${rule.host ?? ''}${path.path ?? ''}`, backends: [], hasBrokenBackend: false };
+      group = { key, router: built, where: `${rule.host ?? ''}${path.path ?? ''}`, backends: [], faults: [] };
       groups.set(groupKey, group);
     }
+    const faultsBefore = this.#errors.length;
     const service = this.#backendService(ingress, path.backend, `${field}.backend`);
-    if (service === undefined) {
-      group.hasBrokenBackend = true;
-      return;
-    }
+    if (service === undefined) return void group.faults.push(...this.#errors.slice(faultsBefore));
     // The same backend listed twice on a path is one backend.
     if (group.backends.some((backend) => backend.service === service)) return;
     group.backends.push({ service, serviceName: path.backend.service?.name ?? '', servers: this.#serverCounts.get(service) ?? 0 });
@@ -177,18 +188,24 @@ class IngressTranslator {
     weights: ServiceWeights,
     groups: ReadonlyMap<string, WeightedPath>,
     routers: Map<string, Array<Record<string, unknown>>>,
-    weightedServices: Map<Record<string, unknown>, Record<string, unknown>>,
+    plans: Map<Record<string, unknown>, WeightedRouterPlan>,
   ): void {
     for (const group of groups.values()) {
-      if (group.hasBrokenBackend || group.backends.length === 0) continue;
-      const allocation = allocateWeights(group.backends, weights.percentages, group.where);
-      if (typeof allocation === 'string') {
-        this.#fail(ingress, weights.field, allocation);
+      routers.set(group.key, [...(routers.get(group.key) ?? []), group.router]);
+      if (group.faults.length > 0) {
+        plans.set(group.router, { kind: 'rejected', faults: group.faults });
         continue;
       }
-      if (group.backends.length === 1) group.router.service = group.backends[0]!.service;
-      else weightedServices.set(group.router, { weighted: { services: group.backends.map((backend, index) => ({ name: backend.service, weight: allocation[index]! })) } });
-      routers.set(group.key, [...(routers.get(group.key) ?? []), group.router]);
+      const allocation = allocateWeights(group.backends, weights.percentages, group.where);
+      if (typeof allocation === 'string') {
+        const fault = new ConfigError(ingressPath(ingress, weights.field), allocation);
+        this.#errors.push(fault);
+        plans.set(group.router, { kind: 'rejected', faults: [fault] });
+      } else if (group.backends.length === 1) {
+        group.router.service = group.backends[0]!.service;
+      } else {
+        plans.set(group.router, { kind: 'weighted', service: { weighted: { services: group.backends.map((backend, index) => ({ name: backend.service, weight: allocation[index]! })) } } });
+      }
     }
   }
 

@@ -52,6 +52,10 @@ describe('Kubernetes Ingress provider: the service-weights annotation kept from 
 entryPoints:
   web:
     address: "127.0.0.1:{{PORT_web}}"
+  traefik:
+    address: "127.0.0.1:{{PORT_traefik}}"
+api:
+  insecure: true
 providers:
   kubernetesIngress:
     endpoint: "${cluster.url}"
@@ -72,11 +76,17 @@ providers:
     assert.equal(names.filter((name) => name === 'wensleydale').length, 2);
   });
 
-  it('leaves out only the path whose weights sum over 100 %, reports it, and keeps the other paths of the Ingress', async () => {
-    await junction.waitForOutput(/Ingress default\/over metadata\.annotations\["traefik\.ingress\.kubernetes\.io\/service-weights"\]: the weights of path "over\.example\/" sum to 110%, over 100%/);
+  it('leaves out only the path whose weights sum over 100 %, reports it (log and API), and keeps the other paths of the Ingress', async () => {
+    const fault = 'Ingress default/over metadata.annotations["traefik.ingress.kubernetes.io/service-weights"]: the weights of path "over.example/" sum to 110%, over 100%';
+    await junction.waitForOutput(new RegExp(fault.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
 
     assert.equal((await get(`${junction.url('web')}/`, { headers: { host: 'over.example' } })).status, 404);
     assert.deepEqual(await answers('over.example', '/stilton', 2), ['cheddar', 'cheddar']);
+    const routers = JSON.parse((await get(`${junction.url('traefik')}/api/http/routers?search=over`)).body) as Array<{ name: string; status: string; error?: string[] }>;
+    const byName = (name: string): { status: string; error?: string[] } | undefined => routers.find((router) => router.name === name);
+    assert.equal(byName('default-over-over-example@kubernetes')?.status, 'disabled');
+    assert.deepEqual(byName('default-over-over-example@kubernetes')?.error, [fault]);
+    assert.equal(byName('default-over-over-example-stilton@kubernetes')?.status, 'enabled');
   });
 
   it('without the annotation keeps Traefik v3: backends on one host and path give one router, the last one listed serves', async () => {
