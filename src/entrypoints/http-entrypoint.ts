@@ -4,7 +4,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { BadRequestError, InternalError, NoRouteError } from '../http/errors.js';
 import { Exchange, type EntryPointInfo } from '../http/exchange.js';
-import { RoutingView, routingPath } from '../http/routers/routing-view.js';
+import { canonicalHost, RoutingView, routingPath } from '../http/routers/routing-view.js';
 import { cleanPath, normalizePathEscapes } from '../http/url-path.js';
 import type { Logger } from '../observability/logger.js';
 import type { EntryPointTelemetry } from '../observability/telemetry.js';
@@ -45,19 +45,6 @@ function parseTarget(target: string): { path: string; query: string; host?: stri
   if (hash !== -1) rest = rest.slice(0, hash);
   const mark = rest.indexOf('?');
   return mark === -1 ? { path: rest, query: '', host } : { path: rest.slice(0, mark), query: rest.slice(mark + 1), host };
-}
-
-/** Canonical host for routing: lowercased, without port or IPv6 brackets, as Traefik's request decorator. */
-export function canonicalHost(hostHeader: string | undefined): string {
-  if (hostHeader === undefined) return '';
-  let host = hostHeader.trim().toLowerCase();
-  if (host.startsWith('[')) {
-    const end = host.indexOf(']');
-    return end === -1 ? host : host.slice(1, end);
-  }
-  const colon = host.indexOf(':');
-  if (colon !== -1 && host.indexOf(':', colon + 1) === -1) host = host.slice(0, colon);
-  return host;
 }
 
 /**

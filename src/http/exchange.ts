@@ -50,6 +50,8 @@ export class Exchange {
   /** Query string without `?`, empty when there is none. */
   rawQuery: string;
   routerName: string | undefined;
+  /** Multi-layer routing: the routers that handed the request down to `routerName`, outermost first. */
+  parentRouterNames: string[] | undefined = undefined;
   serviceName: string | undefined;
   error: DataPathError | undefined;
   /** The bottom of the writer chain: the client's response. */

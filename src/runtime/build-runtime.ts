@@ -5,6 +5,7 @@ import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
 import type { MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
+import { childRouters } from '../http/routers/child-routers.js';
 import { RouterTable, type Route } from '../http/routers/router-table.js';
 import { HealthMonitor, type HealthCheckPlan } from '../http/services/health-check/health-monitor.js';
 import type { ServerHealthTable } from '../http/services/health-check/server-health.js';
@@ -13,7 +14,7 @@ import type { ServiceBuildContext, ServiceFactory, ServiceNode, UpstreamTranspor
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { defaultObservability, routerObservability } from '../observability/observability-flags.js';
 import { HttpsTlsSelection, type ConnectionRouting, type HostTlsOptions } from '../entrypoints/connection-routing.js';
-import { compileHttpRule, type RuleSyntax } from '../rules/http-rule.js';
+import { compileHttpRule, type CompiledRule, type RuleSyntax } from '../rules/http-rule.js';
 import type { ServingCertificate } from '../tls/certificate.js';
 import type { TlsRuntime } from '../tls/tls-runtime.js';
 import { buildTcpRouting } from './build-tcp-runtime.js';
@@ -24,6 +25,7 @@ import { availableInternalServices, internalServices } from './internal-services
 import { defaultTlsName, qualify, qualifyTlsOptions, type MergedConfig, type MergedItem } from './merged-config.js';
 import { buildRuntimeReport, emptyRuntimeReport, type AttributedError, type RuntimeReport, type ServerStatus } from './runtime-report.js';
 import type { RuntimeSettings } from './runtime-settings.js';
+import { isChildRouter, parseRouterTree, type RouterTree } from './router-tree.js';
 import { StateRegistry } from './state-registry.js';
 import { compileDefaultTransport, compileServersTransport, type CompiledTransport } from './transport-settings.js';
 import type { UpstreamPools } from './upstream-pools.js';
@@ -96,6 +98,10 @@ class RuntimeBuilder {
   readonly #health: HealthMonitor;
   /** Faults with the provider of the item they belong to, for the report. */
   readonly #attributed: AttributedError[] = [];
+  /** Multi-layer routing: each parent router's children, and the routers its faults leave out. */
+  #tree: RouterTree = { children: new Map(), faults: [], disabled: new Set() };
+  /** Child routers built into a parent's child table: enabled, though on no entryPoint's table. */
+  readonly #builtChildren = new Set<string>();
   /** Entry points each router resolved to, for the report's `using`. */
   readonly #using = new Map<string, readonly string[]>();
   readonly #serverStatus = new Map<string, () => Readonly<Record<string, ServerStatus>> | undefined>();
@@ -120,9 +126,15 @@ class RuntimeBuilder {
     const httpsRoutesByEntryPoint = new Map<string, Route[]>(tcpEntryPoints.map((name) => [name, []]));
     const hostOptions = new Map<string, HostOptionRequests>(tcpEntryPoints.map((name) => [name, new Map()]));
     const catchAll = new Set<string>();
+    this.#tree = parseRouterTree(this.#config.http.routers);
+    for (const { router, error } of this.#tree.faults) this.#report(this.#config.http.routers.get(router)!.provider, error);
     const names = [...this.#config.http.routers.keys()].sort();
     for (const qualifiedName of names) {
       const item = this.#config.http.routers.get(qualifiedName)!;
+      // Child routers are built into their parents' child tables.
+      if (isChildRouter(item.config)) continue;
+      this.#recordUsing(qualifiedName, item.config.entryPoints);
+      if (this.#tree.disabled.has(qualifiedName)) continue;
       try {
         this.#buildRouter(qualifiedName, item, { plain: routesByEntryPoint, secure: httpsRoutesByEntryPoint, hostOptions, catchAll });
       } catch (error) {
@@ -159,7 +171,7 @@ class RuntimeBuilder {
     }
     const udp = buildUdpRuntime(this.#config, this.#settings.entryPoints);
     for (const [entryPoint, route] of udp.routes) enabledRouters.set(entryPoint, [route.routerName]);
-    const httpRouters = [...routesByEntryPoint.values(), ...httpsRoutesByEntryPoint.values()].flatMap((routes) => routes.map((route) => route.name));
+    const httpRouters = [...routesByEntryPoint.values(), ...httpsRoutesByEntryPoint.values()].flatMap((routes) => routes.map((route) => route.name)).concat([...this.#builtChildren]);
     this.#runtimeReport = buildRuntimeReport(this.#config, {
       errors: [...this.#attributed, ...udp.attributed],
       using: this.#using,
@@ -224,18 +236,7 @@ class RuntimeBuilder {
   ): void {
     const { provider, name, config } = item;
     const path = configPath('http', 'routers', name);
-    this.#recordUsing(qualifiedName, config.entryPoints);
-    if (config.parentRefs !== undefined) throw new ConfigError(joinPath(path, 'parentRefs'), 'multi-layer routing is not supported yet');
-
-    const syntax = this.#ruleSyntax(config.ruleSyntax, joinPath(path, 'ruleSyntax'));
-    let rule;
-    try {
-      rule = compileHttpRule(config.rule, syntax);
-    } catch (error) {
-      if (error instanceof RuleError) throw new ConfigError(joinPath(path, 'rule'), error.message);
-      throw error;
-    }
-    const priority = config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule);
+    const { rule, priority } = this.#routerRule(config, path);
 
     const entryPoints = this.#routerEntryPoints(config.entryPoints, joinPath(path, 'entryPoints'));
     // A router without `tls` on an entryPoint with `http.tls` is a TLS router there, as in Traefik.
@@ -253,8 +254,7 @@ class RuntimeBuilder {
       }
     }
     const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
-    const serviceName = qualify(config.service, provider);
-    const service = this.#service(serviceName, joinPath(path, 'service'));
+    const { serviceName, handler: service } = this.#routerTarget(qualifiedName, item);
 
     // Every entryPoint's chain is built before any is registered: a broken one leaves the router out everywhere.
     const routes = entryPoints.map((entryPoint) => {
@@ -281,6 +281,71 @@ class RuntimeBuilder {
       tables.secure.get(entryPoint)!.push(route);
       this.#claimHosts(tables, entryPoint, rule.hosts, qualifyTlsOptions(tls.options, tls === config.tls ? provider : 'internal'), qualifiedName);
     }
+  }
+
+  /** A router's compiled rule and its priority: as configured, else the rule's length in bytes, as in Traefik. */
+  #routerRule(config: HttpRouterConfig, path: string): { readonly rule: CompiledRule; readonly priority: number } {
+    const syntax = this.#ruleSyntax(config.ruleSyntax, joinPath(path, 'ruleSyntax'));
+    try {
+      const rule = compileHttpRule(config.rule, syntax);
+      return { rule, priority: config.priority !== undefined && config.priority !== 0 ? config.priority : Buffer.byteLength(config.rule) };
+    } catch (error) {
+      if (error instanceof RuleError) throw new ConfigError(joinPath(path, 'rule'), error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * Where a router sends what it matched: its service, or (multi-layer routing) its child routers, under the
+   * service name Traefik gives that hand-over, `<router>-muxer`.
+   */
+  #routerTarget(qualifiedName: string, item: MergedItem<HttpRouterConfig>): { readonly serviceName: string; readonly handler: Handler } {
+    const children = this.#tree.children.get(qualifiedName) ?? [];
+    if (children.length > 0) return { serviceName: `${qualifiedName}-muxer`, handler: this.#childRouters(item, children) };
+    const path = joinPath(configPath('http', 'routers', item.name), 'service');
+    if (item.config.service === undefined) throw new ConfigError(path, 'is required');
+    const serviceName = qualify(item.config.service, item.provider);
+    return { serviceName, handler: this.#service(serviceName, path) };
+  }
+
+  /**
+   * A parent router's child table. A child with a fault of its own is left out (and reported); a parent left
+   * with no child at all fails, as in Traefik.
+   */
+  #childRouters(parent: MergedItem<HttpRouterConfig>, children: readonly string[]): Handler {
+    const routes: Route[] = [];
+    for (const child of children) {
+      const item = this.#config.http.routers.get(child)!;
+      if (this.#tree.faults.some((fault) => fault.router === child)) continue;
+      try {
+        routes.push(this.#childRoute(child, item));
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        this.#report(item.provider, error);
+      }
+    }
+    if (routes.length === 0) {
+      throw new ConfigError(configPath('http', 'routers', parent.name), `no child router could be built (${children.length} skipped)`);
+    }
+    for (const route of routes) this.#builtChildren.add(route.name);
+    return childRouters(new RouterTable(routes));
+  }
+
+  /** One child router: its rule, its own middlewares, then its service or its own children. */
+  #childRoute(qualifiedName: string, item: MergedItem<HttpRouterConfig>): Route {
+    const { provider, name, config } = item;
+    const path = configPath('http', 'routers', name);
+    const { rule, priority } = this.#routerRule(config, path);
+    const middlewares = this.#resolveMiddlewares(config.middlewares ?? [], provider, joinPath(path, 'middlewares'), qualifiedName);
+    const { serviceName, handler: target } = this.#routerTarget(qualifiedName, item);
+    const inner = middlewares.reduceRight<Handler>((next, middleware) => middleware(next), target);
+    const handler: Handler = function childRouter(exchange) {
+      if (exchange.routerName !== undefined) (exchange.parentRouterNames ??= []).push(exchange.routerName);
+      exchange.routerName = qualifiedName;
+      exchange.serviceName = serviceName;
+      inner(exchange);
+    };
+    return { name: qualifiedName, rule, priority, providerRank: this.#providerRank(provider), handler };
   }
 
   /** Records which TLS options an HTTPS router asks for on its hosts; a router without hosts is a catch-all. */

@@ -2,6 +2,7 @@ import { goDuration } from '../api/go-duration.js';
 import type { ConfigError } from '../config/errors.js';
 import type { DroppedRouter } from '../providers/provider.js';
 import { qualify, type MergedConfig } from './merged-config.js';
+import { isChildRouter } from './router-tree.js';
 
 /** How an item fares in the running configuration, as Traefik's `runtime.Status*`. */
 export type ItemStatus = 'enabled' | 'disabled' | 'warning';
@@ -200,7 +201,7 @@ export function buildRuntimeReport(config: MergedConfig, findings: BuildFindings
 function routerReport(
   protocol: Protocol,
   name: string,
-  item: { readonly provider: string; readonly config: { readonly service: string; readonly middlewares?: readonly string[] | undefined; readonly rule?: string; readonly priority?: number | undefined } },
+  item: { readonly provider: string; readonly config: { readonly service?: string | undefined; readonly middlewares?: readonly string[] | undefined; readonly rule?: string; readonly priority?: number | undefined } },
   entryPoints: readonly string[],
   using: readonly string[],
   findings: BuildFindings,
@@ -210,16 +211,17 @@ function routerReport(
   const errors = index.errors(protocol, 'routers', name);
   const middlewares = router.middlewares ?? [];
   for (const middleware of middlewares) index.use(protocol, 'middlewares', qualify(middleware, item.provider), name);
-  index.use(protocol, 'services', qualify(router.service, item.provider), name);
+  if (router.service !== undefined) index.use(protocol, 'services', qualify(router.service, item.provider), name);
   return {
     name,
     provider: item.provider,
     config: { ...router, entryPoints: [...entryPoints] },
-    status: findings.enabledRouters[protocol].has(name) && errors.length === 0 ? 'enabled' : 'disabled',
+    // A router that serves despite a fault (a cut cycle, conflicting TLS options) is in warning, as in Traefik.
+    status: !findings.enabledRouters[protocol].has(name) ? 'disabled' : errors.length === 0 ? 'enabled' : 'warning',
     errors,
     using: [...using].sort(),
     priority: router.priority ?? 0,
-    service: router.service,
+    service: router.service ?? '',
     middlewares,
     rule: router.rule ?? '',
   };
@@ -254,8 +256,12 @@ const explicitEntryPoints = (entryPoints: readonly string[] | undefined): readon
 function httpReport(config: MergedConfig, findings: BuildFindings, index: ReportIndex): ProtocolReport {
   const routers = new Map<string, RouterReport>();
   for (const [name, item] of config.http.routers) {
-    const entryPoints = explicitEntryPoints(item.config.entryPoints) ?? findings.defaultEntryPoints;
-    routers.set(name, routerReport('http', name, item, entryPoints, findings.using.get(name) ?? [], findings, index));
+    // A child router (multi-layer routing) serves through its parents, on no entryPoint of its own.
+    const child = isChildRouter(item.config);
+    const entryPoints = child ? [] : (explicitEntryPoints(item.config.entryPoints) ?? findings.defaultEntryPoints);
+    // Parents are shown qualified, as Traefik's aggregator writes them.
+    const shown = child ? { ...item, config: { ...item.config, parentRefs: item.config.parentRefs!.map((parent) => qualify(parent, item.provider)) } } : item;
+    routers.set(name, routerReport('http', name, shown, entryPoints, findings.using.get(name) ?? [], findings, index));
   }
   addDroppedRouters('http', config, routers);
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer as createH2cServer, type ServerHttp2Session } from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { get } from '../support/http.js';
 import { startJunction, type JunctionProcess } from '../support/junction.js';
@@ -157,7 +159,28 @@ describe('tracing', () => {
     assert.deepEqual(collector.spans, []);
   });
 
-  it('reports tracing.otlp.grpc as not supported yet, and still sends the trace context upstream', async (t) => {
+  it('exports over OTLP/gRPC to tracing.otlp.grpc.endpoint with its headers as metadata', async (t) => {
+    // A collector in clear (insecure): a gRPC call is an HTTP/2 POST whose body is a length-prefixed message.
+    const calls: Array<{ path: string; contentType: string; authorization: string; message: Buffer }> = [];
+    const collector = createH2cServer();
+    collector.on('stream', (stream, headers) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const body = Buffer.concat(chunks);
+        calls.push({ path: String(headers[':path']), contentType: String(headers['content-type']), authorization: String(headers['authorization']), message: body.subarray(5) });
+        stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        stream.end(Buffer.from([0, 0, 0, 0, 0]));
+      });
+    });
+    const sessions = new Set<ServerHttp2Session>();
+    collector.on('session', (session) => sessions.add(session));
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => {
+      collector.close(resolve);
+      for (const session of sessions) session.destroy();
+    }));
     const upstream = await startUpstream(t);
     const junction = await startJunction(t, {
       static: `
@@ -165,10 +188,13 @@ entryPoints:
   web:
     address: "127.0.0.1:{{PORT_web}}"
 tracing:
+  serviceName: grpc-exported
   otlp:
     grpc:
-      endpoint: 127.0.0.1:4317
+      endpoint: 127.0.0.1:${(collector.address() as AddressInfo).port}
       insecure: true
+      headers:
+        authorization: Bearer collector-token
 providers:
   providersThrottleDuration: 0s
   file:
@@ -184,8 +210,16 @@ http:
     });
 
     assert.equal((await get(`${junction.url('web')}/app`)).status, 200);
-    assert.match(junction.output(), /tracing\.otlp\.grpc: not supported yet/);
-    assert.match(String(upstream.lastRequest.headers.traceparent), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    const traceparent = String(upstream.lastRequest.headers.traceparent);
+    assert.match(traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+
+    const [call] = await until(() => (calls.length > 0 ? calls : undefined), { timeoutMs: 15_000, message: 'an OTLP/gRPC export' });
+    assert.equal(call!.path, '/opentelemetry.proto.collector.trace.v1.TraceService/Export');
+    assert.match(call!.contentType, /^application\/grpc/);
+    assert.equal(call!.authorization, 'Bearer collector-token');
+    // Protobuf keeps strings and bytes as they are: the service name and the trace id are in the message.
+    assert.ok(call!.message.includes('grpc-exported'), 'service.name');
+    assert.ok(call!.message.includes(Buffer.from(traceparent.split('-')[1]!, 'hex')), 'the trace id sent upstream');
   });
 
   it('marks a server span as an error for a 5xx answer', async (t) => {

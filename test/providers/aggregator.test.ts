@@ -80,7 +80,7 @@ describe('Routers left out (shown disabled by the API)', () => {
   it('lists routers that decoding dropped, per protocol, and routers the provider rejected, qualified with the provider', () => {
     const decoded = decodeSnapshot({
       config: {
-        http: { routers: { broken: { rule: 42 }, fine: { rule: 'Host(`a`)', service: 'app' } } },
+        http: { routers: { broken: { rule: '', service: 'app' }, fine: { rule: 'Host(`a`)', service: 'app' } } },
         tcp: { routers: { 'no-rule': { service: 'db' } } },
         udp: { routers: { dns: { entryPoints: 'not-a-list', service: 'dns' } } },
       },

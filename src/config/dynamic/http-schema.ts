@@ -68,7 +68,8 @@ export const httpRouterSchema = object({
   priority: number({ integer: true }),
   entryPoints: list(string()),
   middlewares: list(string()),
-  service: required(string((value) => (value.trim() === '' ? 'must not be empty' : undefined))),
+  // Optional: a parent router of multi-layer routing hands requests to its children instead.
+  service: string((value) => (value.trim() === '' ? 'must not be empty' : undefined)),
   tls: routerTls,
   observability,
   parentRefs: list(string()),

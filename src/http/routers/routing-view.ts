@@ -10,6 +10,7 @@ export class RoutingView implements RoutingRequest {
   readonly #request: IncomingMessage;
   readonly #rawQuery: string;
   #query: URLSearchParams | undefined;
+  #headers: Readonly<Record<string, string[] | undefined>> | undefined;
 
   constructor(request: IncomingMessage, host: string, path: string, rawQuery: string, clientIp: string) {
     this.#request = request;
@@ -20,13 +21,42 @@ export class RoutingView implements RoutingRequest {
     this.clientIp = clientIp;
   }
 
+  /**
+   * The headers as they are now: those Junction set before routing (X-Forwarded-*) or a parent router's
+   * middlewares added (multi-layer routing) included. Node keeps repeated headers distinct only as received,
+   * so a header still as received keeps its separate values.
+   */
   get headers(): Readonly<Record<string, string[] | undefined>> {
-    return this.#request.headersDistinct;
+    return (this.#headers ??= currentHeaders(this.#request));
   }
 
   get query(): URLSearchParams {
     return (this.#query ??= new URLSearchParams(this.#rawQuery));
   }
+}
+
+/** Canonical host for routing: lowercased, without port or IPv6 brackets, as Traefik's request decorator. */
+export function canonicalHost(hostHeader: string | undefined): string {
+  if (hostHeader === undefined) return '';
+  let host = hostHeader.trim().toLowerCase();
+  if (host.startsWith('[')) {
+    const end = host.indexOf(']');
+    return end === -1 ? host : host.slice(1, end);
+  }
+  const colon = host.indexOf(':');
+  if (colon !== -1 && host.indexOf(':', colon + 1) === -1) host = host.slice(0, colon);
+  return host;
+}
+
+function currentHeaders(request: IncomingMessage): Record<string, string[] | undefined> {
+  const received = request.headersDistinct;
+  const current: Record<string, string[] | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) current[name] = value;
+    else current[name] = received[name] !== undefined && received[name]!.join(', ') === value ? received[name] : [value];
+  }
+  return current;
 }
 
 /** Characters whose percent-encoded form stays encoded in the routing path (RFC 3986 reserved, and `%`). */

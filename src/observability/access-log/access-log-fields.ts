@@ -89,7 +89,9 @@ export function collectFields(observation: Observation, facts: LogFacts, selecti
   const durationNs = Math.round(facts.durationMs * nsPerMs);
   core.push(['StartUTC', rfc3339Nano(facts.startedAtMs, false)], ['StartLocal', rfc3339Nano(facts.startedAtMs, true)], ['Duration', durationNs]);
   core.push(['entryPointName', exchange.entryPoint.name]);
-  core.push(['RouterName', exchange.routerName], ['ServiceName', exchange.routerName === undefined ? undefined : exchange.serviceName]);
+  // Multi-layer routing names every router on the way: `parent@file -> child@file`, as Traefik writes it.
+  const routerName = exchange.parentRouterNames === undefined ? exchange.routerName : [...exchange.parentRouterNames, exchange.routerName].join(' -> ');
+  core.push(['RouterName', routerName], ['ServiceName', exchange.routerName === undefined ? undefined : exchange.serviceName]);
   core.push(['ServiceURL', observation.serviceUrl], ['ServiceAddr', observation.serviceAddr]);
   const clientAddr = exchange.clientIp.includes(':') ? `[${exchange.clientIp}]:${exchange.clientPort}` : `${exchange.clientIp}:${exchange.clientPort}`;
   const forwardedFor = request.headers['x-forwarded-for'];

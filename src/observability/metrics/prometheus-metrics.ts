@@ -152,7 +152,11 @@ export class PrometheusMetrics {
     const router = exchange.routerName;
     if (router === undefined) return;
     const service = exchange.serviceName ?? '';
-    if (this.#routers !== undefined) count(this.#routers, [['router', router], ['service', service]]);
+    if (this.#routers !== undefined) {
+      // Multi-layer routing counts the request on every router on the way, a parent under its `-muxer` service.
+      for (const parent of exchange.parentRouterNames ?? []) count(this.#routers, [['router', parent], ['service', `${parent}-muxer`]]);
+      count(this.#routers, [['router', router], ['service', service]]);
+    }
     if (this.#services !== undefined && observation.originStartedAt !== 0) {
       count(this.#services, [['service', service]]);
       if (observation.retryAttempts > 0) this.#serviceRetries!.inc({ service }, observation.retryAttempts);

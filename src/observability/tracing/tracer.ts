@@ -1,5 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Context, type Span, type TextMapPropagator, type Tracer as OtelTracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { OTLPTraceExporter as OtlpGrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as OtlpHttpExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../../config/static/observability-sections.js';
@@ -15,6 +17,27 @@ export function tracesUrl(endpoint: string): string {
   return hasPath ? url.href : `${url.origin}/v1/traces`;
 }
 
+type OtlpConfig = NonNullable<TracingConfig['otlp']>;
+
+/**
+ * The span exporter `tracing.otlp` asks for: OTLP over gRPC to `grpc.endpoint` (`host:port`; in clear with
+ * `insecure`, else TLS with the system's roots), else OTLP/HTTP. Headers go as gRPC metadata or HTTP headers.
+ */
+function spanExporter(otlp: OtlpConfig | undefined): OtlpGrpcExporter | OtlpHttpExporter {
+  const grpc = otlp?.grpc;
+  if (grpc !== undefined) {
+    const metadata = new Metadata();
+    for (const [name, value] of Object.entries(grpc.headers)) metadata.set(name, value);
+    return new OtlpGrpcExporter({
+      url: `${grpc.insecure ? 'http' : 'https'}://${grpc.endpoint}`,
+      credentials: grpc.insecure ? credentials.createInsecure() : credentials.createSsl(),
+      metadata,
+    });
+  }
+  const http = otlp?.http ?? { endpoint: 'https://localhost:4318', headers: {} };
+  return new OtlpHttpExporter({ url: tracesUrl(http.endpoint), headers: { ...http.headers } });
+}
+
 /** What spans record besides the essentials, from the `tracing` options. */
 export interface CaptureSettings {
   readonly requestHeaders: readonly string[];
@@ -26,7 +49,7 @@ export interface CaptureSettings {
  * Traefik's OpenTelemetry tracing: a server span per request on the entryPoint (named by the method),
  * Router and Service spans with detailed verbosity, and a `ReverseProxy` client span per upstream
  * request whose context goes upstream in the configured propagation headers. Spans are batched to an
- * OTLP/HTTP collector; sampling follows the parent, else `sampleRate`.
+ * OTLP collector (HTTP or gRPC); sampling follows the parent, else `sampleRate`.
  */
 export class Tracer {
   readonly #provider: BasicTracerProvider;
@@ -35,12 +58,7 @@ export class Tracer {
   readonly capture: CaptureSettings;
 
   constructor(config: TracingConfig, version: string, log: Logger) {
-    const otlp = config.otlp;
-    const http = otlp?.http ?? { endpoint: 'https://localhost:4318', headers: {} };
-    // Without an exporter, spans are still made so that the context goes upstream; nothing is sent.
-    const spanProcessors: BatchSpanProcessor[] = [];
-    if (otlp?.grpc !== undefined) log.error('tracing.otlp.grpc: not supported yet; spans are not exported (use tracing.otlp.http)');
-    else spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(http.endpoint), headers: { ...http.headers } }), { scheduledDelayMillis: 1000 }));
+    const spanProcessors = [new BatchSpanProcessor(spanExporter(config.otlp), { scheduledDelayMillis: 1000 })];
     const attributes: Record<string, string> = { 'service.name': config.serviceName, 'service.version': version, ...config.globalAttributes, ...config.resourceAttributes };
     this.#provider = new BasicTracerProvider({
       resource: resourceFromAttributes(attributes),

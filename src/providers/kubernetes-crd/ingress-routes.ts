@@ -1,7 +1,7 @@
 import { compileHttpRule, type RuleSyntax } from '../../rules/http-rule.js';
 import { routeName } from './naming.js';
-import { listTraefik } from './resources.js';
-import { ingressClassOf, resolveReference, servesClass } from './references.js';
+import { getTraefik, listTraefik } from './resources.js';
+import { ingressClassOf, namespaceOr, resolveReference, servesClass } from './references.js';
 import { middlewareNames, nameAndService, type LoadBalancerSpec, type ObjectReference } from './load-balancer.js';
 import { weightedService } from './traefik-services.js';
 import { addSecretCertificate } from './tls.js';
@@ -78,8 +78,9 @@ export function translateIngressRoutes(context: TranslationContext): void {
     if (!servesClass(context.options.ingressClass, ingressClassOf(spec, object.metadata?.annotations))) continue;
     const namespace = object.metadata?.namespace ?? '';
     const objectName = object.metadata?.name ?? object.metadata?.generateName ?? '';
-    if (spec.parentRefs !== undefined && spec.parentRefs.length > 0) {
-      context.fault(object, 'spec.parentRefs', 'parentRefs (multi-layer routing) is not supported yet');
+    const parents = parentRouterNames(context, namespace, spec.parentRefs ?? []);
+    if (!parents.ok) {
+      context.fault(object, parents.field, parents.reason);
       continue;
     }
     if (spec.tls?.secretName !== undefined && spec.tls.secretName !== '') {
@@ -148,7 +149,26 @@ export function translateIngressRoutes(context: TranslationContext): void {
         service,
         observability: route.observability,
         tls: tls.value,
+        parentRefs: parents.value.length > 0 ? parents.value : undefined,
       });
     }
   }
+}
+
+/**
+ * Multi-layer routing: the routers of the parent IngressRoutes, every route of each, by Traefik's names. The
+ * parent defaults to the child's namespace; another namespace needs allowCrossNamespace.
+ */
+function parentRouterNames(context: TranslationContext, namespace: string, references: readonly ObjectReference[]): Outcome<string[]> {
+  const names: string[] = [];
+  for (const [index, reference] of references.entries()) {
+    const parentNamespace = namespaceOr(reference.namespace, namespace);
+    if (!context.options.allowCrossNamespace && parentNamespace !== namespace) {
+      return failure(`spec.parentRefs[${index}]`, `cross-namespace reference to parent IngressRoute ${parentNamespace}/${reference.name} not allowed`);
+    }
+    const parent = getTraefik<IngressRouteSpec>(context.snapshot, 'ingressRoute', parentNamespace, reference.name);
+    if (parent === undefined) return failure(`spec.parentRefs[${index}]`, `parent IngressRoute ${parentNamespace}/${reference.name} does not exist`);
+    for (const route of parent.spec?.routes ?? []) names.push(routeName(parentNamespace, parent.metadata?.name ?? '', route.match ?? ''));
+  }
+  return success(names);
 }

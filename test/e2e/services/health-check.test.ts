@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer as createH2cServer } from 'node:http2';
+import { createServer as createH2cServer, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { get } from '../../support/http.js';
@@ -192,5 +192,30 @@ http:
     await until(async () => (await get(`${junction.url('web')}/`, { headers: { host: 'hc.test' } })).status === 503);
     serving = 1;
     await until(async () => (await get(`${junction.url('web')}/`, { headers: { host: 'hc.test' } })).status === 200);
+  });
+
+  it('checks over HTTP/2 in clear with scheme h2c, whatever the server URL says', async (t) => {
+    let healthy = true;
+    const seen: string[] = [];
+    const h2c = createH2cServer((request, response) => {
+      seen.push(`${request.httpVersion} ${request.url}`);
+      response.writeHead(healthy ? 200 : 503).end();
+    });
+    // Junction keeps its HTTP/2 connection open between checks: closing the server ends it.
+    const sessions = new Set<ServerHttp2Session>();
+    h2c.on('session', (session) => sessions.add(session));
+    await new Promise<void>((resolve) => h2c.listen(0, '127.0.0.1', resolve));
+    t.after(() => new Promise((resolve) => {
+      h2c.close(resolve);
+      for (const session of sessions) session.destroy();
+    }));
+    const a = await startUpstream(t, { name: 'a' });
+    const junction = await startJunction(t, { dynamic: checkedService([a.url], `, scheme: h2c, port: ${(h2c.address() as AddressInfo).port}`) });
+
+    await until(async () => seen.length > 0, { message: 'an h2c health check' });
+    assert.equal(seen[0], '2.0 /health');
+    assert.deepEqual(await whoAnswers(`${junction.url('web')}/`, 'hc.test', 2), ['a', 'a']);
+    healthy = false;
+    await until(async () => (await get(`${junction.url('web')}/`, { headers: { host: 'hc.test' } })).status === 503, { message: 'the server taken out' });
   });
 });

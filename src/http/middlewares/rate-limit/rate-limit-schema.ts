@@ -8,7 +8,7 @@ const redisTls = object({
   insecureSkipVerify: boolean(),
 });
 
-/** Traefik's `Redis` options of rateLimit (accepted, not supported yet). */
+/** Traefik's `redis` options of rateLimit: buckets kept in Redis, shared by replicas. */
 const redisSchema = object({
   endpoints: list(string()),
   tls: redisTls,

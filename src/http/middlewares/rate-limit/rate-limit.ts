@@ -1,10 +1,11 @@
 import { ConfigError, quote } from '../../../config/errors.js';
 import { ClientClosedError, InternalError } from '../../errors.js';
-import type { Exchange } from '../../exchange.js';
-import type { MiddlewareFactory } from '../middleware.js';
+import type { Exchange, Middleware } from '../../exchange.js';
+import type { MiddlewareBuildContext, MiddlewareFactory } from '../middleware.js';
 import { compileSourceCriterion } from '../source-criterion/source-criterion.js';
 import { formatGoDuration } from './go-duration.js';
 import type { RateLimitConfig } from './rate-limit-schema.js';
+import { RedisRateLimiter, redisConnection, type RedisConnection } from './redis-limiter.js';
 import { SourceBuckets, systemClock, type Clock } from './source-buckets.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -87,6 +88,16 @@ function tooManyRequests(exchange: Exchange, delay: number): void {
   });
 }
 
+/** Runs `next` outside the entryPoint's guard (after a timer or a Redis answer): a throw fails the exchange. */
+function proceed(exchange: Exchange, next: (exchange: Exchange) => void): void {
+  try {
+    next(exchange);
+  } catch (error) {
+    exchange.log.error('request failed', { error: (error as Error).message, routerName: exchange.routerName });
+    exchange.fail(new InternalError((error as Error).message));
+  }
+}
+
 /** Calls `next` after `delayNs`, unless the client leaves first. */
 function proceedAfter(exchange: Exchange, delayNs: number, next: (exchange: Exchange) => void): void {
   const target = exchange.upgrade?.socket ?? exchange.response;
@@ -96,13 +107,7 @@ function proceedAfter(exchange: Exchange, delayNs: number, next: (exchange: Exch
   };
   const timer = setTimeout(() => {
     target.off('close', onClose);
-    // The request goes on outside the entryPoint's guard.
-    try {
-      next(exchange);
-    } catch (error) {
-      exchange.log.error('request failed', { error: (error as Error).message, routerName: exchange.routerName });
-      exchange.fail(new InternalError((error as Error).message));
-    }
+    proceed(exchange, next);
   }, Math.ceil(delayNs / 1e6));
   target.once('close', onClose);
 }
@@ -113,10 +118,11 @@ function proceedAfter(exchange: Exchange, delayNs: number, next: (exchange: Exch
  * Buckets are per router and survive reloads that leave the definition unchanged.
  */
 export const rateLimit: MiddlewareFactory<RateLimitConfig> = (config, context) => {
-  if (config.redis !== undefined) throw new ConfigError('redis', 'not supported yet');
   const extractSource = compileSourceCriterion(config.sourceCriterion, 'clientIp', 'sourceCriterion');
-  const parameters = rateLimitParameters(config, context.workers);
+  // Buckets in Redis are shared by every worker: the rate is not divided among them.
+  const parameters = rateLimitParameters(config, config.redis === undefined ? context.workers : 1);
   if (parameters.rate === Infinity) return (next) => next;
+  if (config.redis !== undefined) return redisRateLimit(redisConnection(config.redis), parameters, extractSource, context);
   const limiter = context.state('rateLimiter', () => new RateLimiter(parameters));
   const maxDelay = parameters.maxDelay;
 
@@ -129,3 +135,28 @@ export const rateLimit: MiddlewareFactory<RateLimitConfig> = (config, context) =
       proceedAfter(exchange, delay, next);
     };
 };
+
+/**
+ * The distributed form (`redis`): each source's bucket is kept in Redis under `rate:<middleware>:<source>`, as
+ * Traefik keys it, so replicas and routers sharing the middleware share the bucket. Redis unreachable: 500.
+ */
+function redisRateLimit(connection: RedisConnection, parameters: RateLimitParameters, extractSource: (exchange: Exchange) => string, context: MiddlewareBuildContext): Middleware {
+  const limiter = context.state('redisRateLimiter', () => new RedisRateLimiter(connection, parameters, context.log));
+  const prefix = `${context.name}:`;
+  const { maxDelay } = parameters;
+  return (next) =>
+    function distributedRateLimit(exchange) {
+      limiter.allow(prefix + extractSource(exchange)).then(
+        (delay) => {
+          if (delay > maxDelay) return tooManyRequests(exchange, delay);
+          if (delay <= 0) return proceed(exchange, next);
+          proceedAfter(exchange, delay, next);
+        },
+        (error: Error) => {
+          exchange.log.error('rateLimit: could not insert/update bucket', { error: error.message, middlewareName: context.name });
+          exchange.reply(500, 'Could not insert/update bucket\n');
+        },
+      );
+    };
+}
+

@@ -1,5 +1,4 @@
 import type { ServerHealthCheckConfig } from '../../../config/dynamic/http-schema.js';
-import { ConfigError } from '../../../config/errors.js';
 import { parseServerUrl } from '../../../config/dynamic/server-url.js';
 import { healthCheckTimings, type HealthCheckPlan, type HealthCheckTarget } from '../health-check/health-monitor.js';
 import { checkGrpcHealth } from '../health-check/grpc-health-check.js';
@@ -11,7 +10,6 @@ import type { ServiceBuildContext } from '../service.js';
  * resolved against it, then `scheme` and `port` applied, as Traefik's newRequest does) and its pool.
  */
 export function healthCheckPlan(config: ServerHealthCheckConfig, serversTransport: string | undefined, servers: readonly string[], context: ServiceBuildContext): HealthCheckPlan {
-  if (config.scheme === 'h2c' && config.mode === 'http') throw new ConfigError('healthCheck.scheme', 'scheme "h2c" is not supported yet');
   const { intervalMs, unhealthyIntervalMs, timeoutMs } = healthCheckTimings(config);
   const spec: HttpHealthCheckSpec = {
     method: config.method,
@@ -27,8 +25,8 @@ export function healthCheckPlan(config: ServerHealthCheckConfig, serversTranspor
   for (const server of new Set(servers)) {
     const { url: serverUrl, isPortInvalid } = parseServerUrl(server)!;
     if (isPortInvalid) continue;
-    const url = new URL(config.path ?? '', serverUrl);
-    if (config.scheme !== undefined && config.mode === 'http') url.protocol = `${config.scheme}:`;
+    let url = new URL(config.path ?? '', serverUrl);
+    if (config.scheme !== undefined && config.mode === 'http') url = withScheme(url, config.scheme);
     if (config.port !== undefined && config.port !== 0) url.port = String(config.port);
     const dispatcher = context.transport(originOf(url), serversTransport).dispatcher;
     const probe =
@@ -40,6 +38,14 @@ export function healthCheckPlan(config: ServerHealthCheckConfig, serversTranspor
     targets.push({ server, probe });
   }
   return { intervalMs, unhealthyIntervalMs, targets, targetField: 'targetURL' };
+}
+
+/**
+ * The check URL with the configured scheme (`h2c` checks over HTTP/2 in clear, as the server's own h2c
+ * transport). WHATWG URLs cannot switch between `http` and `h2c` in place, so the URL is made again.
+ */
+function withScheme(url: URL, scheme: string): URL {
+  return new URL(`${scheme}://${url.host}${url.pathname}${url.search}`);
 }
 
 function defaultPort(url: URL): string {
