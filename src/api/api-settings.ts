@@ -30,6 +30,7 @@ const providerFieldNames: ReadonlyArray<readonly [string, string]> = [
   ['kubernetesIngress', 'KubernetesIngress'],
   ['kubernetesIngressNGINX', 'KubernetesIngressNGINX'],
   ['kubernetesCRD', 'KubernetesCRD'],
+  ['kubernetesMesh', 'KubernetesMesh'],
   ['kubernetesGateway', 'KubernetesGateway'],
   ['knative', 'Knative'],
   ['rest', 'Rest'],

@@ -35,6 +35,17 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
       },
     });
   }
+  const kubernetesMesh = config.providers.kubernetesMesh;
+  if (kubernetesMesh !== undefined) {
+    // Loaded on demand as above.
+    providers.push({
+      name: 'kubernetesmesh',
+      async run(push, signal) {
+        const { kubernetesMeshProvider } = await import('../providers/kubernetes-mesh/kubernetes-mesh-provider.js');
+        await kubernetesMeshProvider({ options: kubernetesMesh, log: log.with({ providerName: 'kubernetesmesh' }) }).run(push, signal);
+      },
+    });
+  }
   const kubernetesIngress = config.providers.kubernetesIngress;
   if (kubernetesIngress !== undefined) {
     // Named `kubernetes` as in Traefik: its routers and services are `…@kubernetes`. Loaded on demand as above.

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { KubernetesIngressProviderConfig } from '../../src/config/static/static-config.js';
 import { watchedKinds } from '../../src/providers/kubernetes-crd/kubernetes-crd-provider.js';
 import { ingressWatchedKinds } from '../../src/providers/kubernetes-ingress/kubernetes-ingress-provider.js';
+import { meshWatchedKinds } from '../../src/providers/kubernetes-mesh/kubernetes-mesh-provider.js';
 import type { RecordedApiRequest } from '../support/kubernetes/api-server.js';
 import { until } from '../support/until.js';
 import { findObject, podTemplateOf, readManifests } from './deploy-files.js';
@@ -30,7 +31,7 @@ const clusterRoleGrants = grants(clusterRole['rules'] as PolicyRule[]);
 function providerNeeds(): Set<string> {
   const crd = watchedKinds({ labelSelector: '', disableClusterScopeResources: false });
   const ingress = ingressWatchedKinds({ labelSelector: '', disableClusterScopeResources: false, disableIngressClassLookup: false } as KubernetesIngressProviderConfig);
-  const read = [...crd, ...ingress].flatMap(({ kind }) => ['get', 'list', 'watch'].map((verb) => `${kind.group}/${kind.plural}:${verb}`));
+  const read = [...crd, ...ingress, ...meshWatchedKinds].flatMap(({ kind }) => ['get', 'list', 'watch'].map((verb) => `${kind.group}/${kind.plural}:${verb}`));
   return new Set([...read, 'networking.k8s.io/ingresses/status:update']);
 }
 

@@ -8,13 +8,14 @@ import { startJunction, type JunctionProcess } from './junction.js';
 import { startUpstream, type Upstream, type UpstreamHandler } from './upstream.js';
 import { until } from './until.js';
 import { KubernetesApiServer } from './kubernetes/api-server.js';
-import { clusterObjects, generatedRouterName, kubernetesStatic, type ServedPort, type ServiceBackends, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
+import { clusterObjects, generatedRouterName, kubernetesStatic, meshStatic, type ServedPort, type ServiceBackends, type TraefikGroupChoice } from './kubernetes/cluster-scenario.js';
 import { holdsIngresses } from './kubernetes/legacy-ingress.js';
 
 /**
  * Where scenarios read their dynamic configuration: `file` (dynamic.yaml), or `kubernetescrd` (crd.yaml applied
- * to a test API server that Junction's CRD provider watches), chosen with JUNCTION_SCENARIO_PROVIDER; the API
- * group of the Traefik objects with JUNCTION_SCENARIO_CRD_GROUP (`as-written` by default).
+ * to a test API server that Junction's CRD provider watches, or its mesh provider for a scenario started with
+ * `mesh`), chosen with JUNCTION_SCENARIO_PROVIDER; the API group of the Traefik objects with
+ * JUNCTION_SCENARIO_CRD_GROUP (`as-written` by default).
  */
 export const scenarioProvider: 'file' | 'kubernetescrd' = process.env['JUNCTION_SCENARIO_PROVIDER'] === 'kubernetescrd' ? 'kubernetescrd' : 'file';
 const scenarioGroup = (process.env['JUNCTION_SCENARIO_CRD_GROUP'] ?? 'as-written') as TraefikGroupChoice;
@@ -164,6 +165,8 @@ export interface StartScenarioOptions {
   readonly provider?: 'file' | 'kubernetescrd';
   /** `providers.kubernetesCRD` options over those the scenario declares (Kubernetes mode). */
   readonly crdOptions?: Readonly<Record<string, unknown>>;
+  /** A Traefik Mesh scenario: in Kubernetes mode the mesh provider reads its Services, instead of the CRD provider. */
+  readonly mesh?: boolean;
 }
 
 /**
@@ -201,14 +204,14 @@ export async function startScenario(t: TestContext | undefined, name: string, op
       cluster.apply(objects);
     }
     junction = await startJunction(undefined, {
-      static: cluster === undefined ? staticText : kubernetesStatic(staticText, cluster, options.crdOptions, withIngress),
+      static: cluster === undefined ? staticText : options.mesh === true ? meshStatic(staticText, cluster) : kubernetesStatic(staticText, cluster, options.crdOptions, withIngress),
       dynamic: cluster === undefined ? renderBackends(dynamicText, served) : '',
       dynamicFileName: 'dynamic.yaml',
       // The Kubernetes client takes seconds to load on a busy machine, then lists every kind once.
       // Ready once the cluster's configuration is applied, not the start-up one made without it.
       // A busy machine can take a while to fork workers, too.
       readyTimeoutMs: 60_000,
-      ...(cluster === undefined ? {} : { readyPattern: withIngress ? bothKubernetesProvidersApplied : /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
+      ...(cluster === undefined ? {} : { readyPattern: options.mesh === true ? /kubernetesmesh provider: configuration read[\s\S]*configuration applied/ : withIngress ? bothKubernetesProvidersApplied : /kubernetescrd provider: configuration read[\s\S]*configuration applied/ }),
       values: options.values ?? {},
       ...(options.prepare !== undefined ? { prepare: options.prepare } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),

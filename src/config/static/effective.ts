@@ -103,6 +103,10 @@ export function validateStaticConfig(config: StaticConfig): { errors: ConfigErro
     if (hasFilename && hasDirectory) errors.push(new ConfigError('providers.file', 'filename and directory are mutually exclusive; set only one'));
   }
 
+  if (config.providers.kubernetesMesh?.acl === true) {
+    errors.push(new ConfigError('providers.kubernetesMesh.acl', 'ACL mode (SMI TrafficTargets) is not supported yet'));
+  }
+
   const resolvers = validateCertificatesResolvers(config.certificatesResolvers, names);
   errors.push(...resolvers.errors);
   warnings.push(...resolvers.warnings);

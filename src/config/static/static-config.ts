@@ -58,6 +58,7 @@ export const redirectionPriority = Number.MAX_SAFE_INTEGER - 1;
 export const providerNames = [
   'kubernetesgateway',
   'kubernetescrd',
+  'kubernetesmesh',
   'kubernetes',
   'kubernetesingressnginx',
   'swarm',
@@ -264,6 +265,23 @@ const kubernetesIngressProvider = section({
   strictPrefixMatching: withDefault(bool(), false),
 });
 
+/** `providers.kubernetesMesh`: Traefik Mesh's controller options, for a Junction that is its own mesh proxy. */
+const kubernetesMeshProvider = section({
+  endpoint: string(),
+  token: string(),
+  certAuthFilePath: string(),
+  throttleDuration: withDefault(duration(), 0),
+  /** The traffic type of a Service without the `mesh.traefik.io/traffic-type` annotation (Mesh's `defaultMode`). */
+  defaultMode: withDefault(oneOf(['http', 'tcp', 'udp']), 'http'),
+  watchNamespaces: withDefault(listOf(string()), []),
+  ignoreNamespaces: withDefault(listOf(string()), []),
+  limitHTTPPort: withDefault(number({ integer: true, min: 0 }), 10),
+  limitTCPPort: withDefault(number({ integer: true, min: 0 }), 25),
+  limitUDPPort: withDefault(number({ integer: true, min: 0 }), 25),
+  /** ACL mode (SMI TrafficTargets): refused as not supported yet (validateStaticConfig). */
+  acl: withDefault(bool(), false),
+});
+
 const providers = struct({
   providersThrottleDuration: withDefault(duration(), 2000),
   precedence: withDefault(listOf(string(checkProviderName)), [...providerNames]),
@@ -273,6 +291,7 @@ const providers = struct({
   kubernetesIngress: kubernetesIngressProvider,
   kubernetesIngressNGINX: opaque(),
   kubernetesCRD: kubernetesCRDProvider,
+  kubernetesMesh: kubernetesMeshProvider,
   kubernetesGateway: opaque(),
   knative: opaque(),
   /** Traefik's REST provider: dynamic configuration PUT to `/api/providers/rest`. */
@@ -432,6 +451,7 @@ export type LogConfig = StaticConfig['log'];
 export type FileProviderConfig = NonNullable<StaticConfig['providers']['file']>;
 export type KubernetesIngressProviderConfig = NonNullable<StaticConfig['providers']['kubernetesIngress']>;
 export type KubernetesCRDProviderConfig = NonNullable<StaticConfig['providers']['kubernetesCRD']>;
+export type KubernetesMeshProviderConfig = NonNullable<StaticConfig['providers']['kubernetesMesh']>;
 export type LogLevel = (typeof logLevels)[number];
 
 /** Names of the top-level keys, as Traefik spells them. */

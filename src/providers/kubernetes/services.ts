@@ -85,27 +85,47 @@ export function resolveServiceServers(snapshot: ClusterSnapshot, namespace: stri
   return ok(endpointServers(snapshot, namespace, name, portName, scheme));
 }
 
+/** The conditions of an EndpointSlice endpoint, as the API gives them (a missing condition means true). */
+export interface EndpointConditions {
+  readonly ready?: boolean | null;
+  readonly serving?: boolean | null;
+  readonly terminating?: boolean | null;
+}
+
+/**
+ * Lists the addresses of a Service's EndpointSlices that `isUsable` keeps, once each, with the port of the slice
+ * port named as the Service port ("" for a single unnamed port), as Traefik finds it.
+ */
+export function endpointAddresses(
+  snapshot: ClusterSnapshot,
+  namespace: string,
+  serviceName: string,
+  portName: string,
+  isUsable: (conditions: EndpointConditions) => boolean,
+): Array<{ readonly address: string; readonly port: number }> {
+  const seen = new Set<string>();
+  const found: Array<{ address: string; port: number }> = [];
+  for (const slice of snapshot.list<V1EndpointSlice>(kinds.endpointSlice)) {
+    if (slice.metadata?.namespace !== namespace || slice.metadata.labels?.['kubernetes.io/service-name'] !== serviceName) continue;
+    const port = (slice.ports ?? []).find((candidate) => candidate.name !== undefined && candidate.name !== null && candidate.name === portName)?.port;
+    if (port === undefined || port === null || port === 0) continue;
+    for (const endpoint of slice.endpoints ?? []) {
+      if (!isUsable(endpoint.conditions ?? {})) continue;
+      for (const address of endpoint.addresses ?? []) {
+        if (seen.has(address)) continue;
+        seen.add(address);
+        found.push({ address, port });
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Lists the serving, non-terminating addresses of a Service's EndpointSlices, once each. Differs from Traefik,
  * which keeps terminating endpoints as fenced servers (sticky sessions only): Junction leaves them out.
  */
 function endpointServers(snapshot: ClusterSnapshot, namespace: string, serviceName: string, portName: string, scheme: string): Array<{ url: string }> {
-  const seen = new Set<string>();
-  const servers: Array<{ url: string }> = [];
-  for (const slice of snapshot.list<V1EndpointSlice>(kinds.endpointSlice)) {
-    if (slice.metadata?.namespace !== namespace || slice.metadata.labels?.['kubernetes.io/service-name'] !== serviceName) continue;
-    // As Traefik: the slice port is found by the Service port's name ("" for a single unnamed port).
-    const port = (slice.ports ?? []).find((candidate) => candidate.name !== undefined && candidate.name !== null && candidate.name === portName)?.port;
-    if (port === undefined || port === null || port === 0) continue;
-    for (const endpoint of slice.endpoints ?? []) {
-      // A missing condition means true, as the EndpointSlice API defines.
-      if (endpoint.conditions?.serving === false || endpoint.conditions?.terminating === true) continue;
-      for (const address of endpoint.addresses ?? []) {
-        if (seen.has(address)) continue;
-        seen.add(address);
-        servers.push({ url: `${scheme}://${joinHostPort(address, port)}` });
-      }
-    }
-  }
-  return servers;
+  const isServing = (conditions: EndpointConditions): boolean => conditions.serving !== false && conditions.terminating !== true;
+  return endpointAddresses(snapshot, namespace, serviceName, portName, isServing).map(({ address, port }) => ({ url: `${scheme}://${joinHostPort(address, port)}` }));
 }

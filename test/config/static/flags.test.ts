@@ -41,6 +41,22 @@ describe('static configuration from flags', () => {
     assert.deepEqual(warnings, []);
   });
 
+  it('reads providers.kubernetesMesh with Traefik Mesh\'s defaults: traffic type http, 10 HTTP, 25 TCP and 25 UDP ports', () => {
+    const { config, errors } = load(['--providers.kubernetesmesh', '--providers.kubernetesMesh.watchNamespaces=tk,test']);
+
+    assert.deepEqual(errors, []);
+    assert.deepEqual(config.providers.kubernetesMesh, {
+      throttleDuration: 0,
+      defaultMode: 'http',
+      watchNamespaces: ['tk', 'test'],
+      ignoreNamespaces: [],
+      limitHTTPPort: 10,
+      limitTCPPort: 25,
+      limitUDPPort: 25,
+      acl: false,
+    });
+  });
+
   it('takes a bare boolean flag as true and a bare section flag as the section with its defaults', () => {
     const { config, errors } = load(['--api.insecure', '--ping', '--entryPoints.web.address=:80']);
 

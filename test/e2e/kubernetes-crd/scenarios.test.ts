@@ -11,9 +11,11 @@ import { readScenario } from '../../support/scenario.js';
  * configuration skip themselves there. Each scenario runs with its manifests as written (mostly the legacy
  * traefik.containo.us group) and with every Traefik object moved to the other group.
  *
- * Not here: the mesh scenarios 17, 18 and 19, whose manifests are plain Services read by Traefik Mesh's own
- * provider (not implemented; their tests run in file mode only); the Ingress scenarios 20-24, 28 and 47's solver
- * Ingress (the Ingress provider's); 31 (ACME); 41 and 42 (test/e2e/kubernetes-crd/multi-controller.test.ts).
+ * The mesh scenarios 17, 18 and 19 hold plain annotated Services: their tests have them read by the mesh provider
+ * (`providers.kubernetesMesh`) instead of the CRD provider.
+ *
+ * Not here: the Ingress scenarios 20-24, 28 and 47's solver Ingress (the Ingress provider's); 31 (ACME); 41 and 42
+ * (test/e2e/kubernetes-crd/multi-controller.test.ts).
  */
 const scenarios = [
   '01-path-and-strip-prefix',
@@ -32,6 +34,9 @@ const scenarios = [
   '14-circuit-breaker-latency',
   '15-circuit-breaker-network-error-ratio',
   '16-circuit-breaker-response-code-ratio',
+  '17-mesh-ratelimit-annotations',
+  '18-mesh-grpc-circuit-breaker',
+  '19-mesh-naming-forwarded-and-trace-headers',
   '25-dashboard-insecure-admin-port',
   '26-helm-cli-static-flags',
   '27-dashboard-api-internal',
@@ -80,7 +85,7 @@ function groupsOf(name: string): string[] {
   return ['as-written', groups.has('traefik.containo.us') ? 'traefik.io' : 'traefik.containo.us'];
 }
 
-describe('scenarios in Kubernetes mode (crd.yaml through the CRD provider)', () => {
+describe('scenarios in Kubernetes mode (crd.yaml through the CRD provider, or the mesh provider for 17-19)', () => {
   for (const name of scenarios) {
     for (const group of groupsOf(name)) {
       it(`passes scenario ${name} with its Traefik objects ${group === 'as-written' ? 'as written' : `in ${group}`}`, { timeout: 300_000 }, async () => {

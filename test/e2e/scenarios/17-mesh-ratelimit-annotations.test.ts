@@ -4,8 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import { startScenario, type ScenarioRun } from '../../support/scenario.js';
 
 /**
- * File mode only: in Kubernetes the annotated Service is read by Traefik Mesh's own provider, which Junction
- * does not implement (its crd.yaml has no Traefik object); dynamic.yaml is what that provider gives the proxy.
+ * The crd.yaml holds plain Services with `mesh.traefik.io/*` annotations: in Kubernetes mode Junction's mesh
+ * provider (`providers.kubernetesMesh`) reads them, as Traefik Mesh's controller does for its proxies; in file
+ * mode dynamic.yaml stands for what that controller gives the proxy.
  */
 const scenario = '17-mesh-ratelimit-annotations';
 const meshHost = 'ngx2-svc.tk.traefik.mesh';
@@ -14,7 +15,7 @@ const clusterIp = '10.96.0.17';
 describe('scenario 17: the mesh rate limit (average 1, burst 1) on ngx2-svc.tk.traefik.mesh', () => {
   let run: ScenarioRun;
   before(async () => {
-    run = await startScenario(undefined, scenario, { provider: 'file', values: { 'CLUSTER_IP_ngx2-svc': clusterIp } });
+    run = await startScenario(undefined, scenario, { mesh: true, values: { 'CLUSTER_IP_ngx2-svc': clusterIp } });
   });
   after(() => run?.close());
 

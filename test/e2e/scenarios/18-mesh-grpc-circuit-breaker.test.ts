@@ -5,15 +5,16 @@ import { startScenario, type ScenarioRun } from '../../support/scenario.js';
 import { until } from '../../support/until.js';
 
 /**
- * File mode only: the crd.yaml holds plain Services that Traefik Mesh's own provider turns into the proxy's
- * configuration; Junction does not implement that provider, and dynamic.yaml is what it would give the proxy.
+ * The crd.yaml holds plain Services with `mesh.traefik.io/*` annotations: in Kubernetes mode Junction's mesh
+ * provider (`providers.kubernetesMesh`) reads them, as Traefik Mesh's controller does for its proxies; in file
+ * mode dynamic.yaml stands for what that controller gives the proxy.
  */
 const scenario = '18-mesh-grpc-circuit-breaker';
 const meshHost = 'prodservice.tk.traefik.mesh';
 
 async function start(t: TestContext, delayMs: number): Promise<{ run: ScenarioRun; server: GrpcServer; client: grpc.Client }> {
   const server = await startGrpcServer(t, { name: 'prodservice', delayMs });
-  const run = await startScenario(t, scenario, { provider: 'file', ports: { prodservice: server.port }, values: { CLUSTER_IP_prodservice: '10.43.12.7' } });
+  const run = await startScenario(t, scenario, { mesh: true, ports: { prodservice: server.port }, values: { CLUSTER_IP_prodservice: '10.43.12.7' } });
   const client = healthClient(`127.0.0.1:${run.junction.ports['http-5000']}`, `${meshHost}:80`);
   t.after(() => client.close());
   return { run, server, client };

@@ -8,8 +8,9 @@ import { until } from '../../support/until.js';
 const curlHeaders = { 'User-Agent': 'curl/7.29.0', Accept: '*/*' };
 
 /**
- * File mode only: the crd.yaml holds plain Services that Traefik Mesh's own provider turns into the proxy's
- * configuration; Junction does not implement that provider, and dynamic.yaml is what it would give the proxy.
+ * The crd.yaml holds plain Services with `mesh.traefik.io/*` annotations: in Kubernetes mode Junction's mesh
+ * provider (`providers.kubernetesMesh`) reads them, as Traefik Mesh's controller does for its proxies; in file
+ * mode dynamic.yaml stands for what that controller gives the proxy.
  */
 describe('scenario 19: svc.ns.traefik.mesh naming, forwarded headers and a trace id seen by the backend', () => {
   let run: ScenarioRun;
@@ -18,7 +19,7 @@ describe('scenario 19: svc.ns.traefik.mesh naming, forwarded headers and a trace
     // Stands for Jaeger: an OTLP/HTTP collector that keeps the spans it receives.
     collector = await startOtlpReceiver(undefined);
     run = await startScenario(undefined, '19-mesh-naming-forwarded-and-trace-headers', {
-      provider: 'file',
+      mesh: true,
       values: { CLUSTER_IP_server: '10.96.0.10', OTLP_HTTP_ENDPOINT: `${collector.url}/v1/traces` },
     });
   });
@@ -87,7 +88,7 @@ describe('scenario 19: svc.ns.traefik.mesh naming, forwarded headers and a trace
 
   it('injects Uber-Trace-Id instead with OTEL_PROPAGATORS=jaeger', async (t) => {
     const jaeger = await startScenario(t, '19-mesh-naming-forwarded-and-trace-headers', {
-      provider: 'file',
+      mesh: true,
       values: { CLUSTER_IP_server: '10.96.0.10', OTLP_HTTP_ENDPOINT: `${collector.url}/v1/traces` },
       env: { OTEL_PROPAGATORS: 'jaeger' },
     });

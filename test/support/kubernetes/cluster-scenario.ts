@@ -77,6 +77,25 @@ export function kubernetesStatic(staticText: string, server: KubernetesApiServer
   return stringify({ ...config, providers });
 }
 
+/** The scenario's static configuration with its file provider replaced by the mesh provider reading `server`. */
+export function meshStatic(staticText: string, server: KubernetesApiServer): string {
+  const config = (parse(staticText) ?? {}) as { providers?: Record<string, unknown> };
+  const providers = { ...(config.providers ?? {}) };
+  delete providers['file'];
+  providers['kubernetesMesh'] = { endpoint: server.url };
+  return stringify({ ...config, providers });
+}
+
+/** Gives each Service the ClusterIP the scenario names for it (`{{CLUSTER_IP_<name>}}`), unless it has one. */
+function withClusterIps(objects: KubeObject[], values: Readonly<Record<string, string | number>>): KubeObject[] {
+  return objects.map((object) => {
+    const clusterIp = values[`CLUSTER_IP_${object.metadata.name}`];
+    const spec = (object['spec'] ?? {}) as { clusterIP?: string };
+    if (object.apiVersion !== 'v1' || object.kind !== 'Service' || clusterIp === undefined || spec.clusterIP !== undefined) return object;
+    return { ...object, spec: { ...spec, clusterIP: String(clusterIp) } } as KubeObject;
+  });
+}
+
 /** Fills `{{CERT_B64_<name>}}` and `{{KEY_B64_<name>}}` with a fresh self-signed certificate per name. */
 async function renderCertificates(text: string, values: Readonly<Record<string, string | number>>): Promise<string> {
   const names = [...new Set([...text.matchAll(/\{\{(?:CERT|KEY)_B64_([A-Za-z0-9_.-]+)\}\}/g)].map((match) => match[1]!))];
@@ -191,7 +210,7 @@ export async function clusterObjects(
   const withPorts = crdText.replace(/\{\{PORT_([A-Za-z0-9_-]+)\}\}/g, (whole, name: string) => String(backends.get(name)?.port ?? whole));
   const rendered = localServiceUrls(await renderCertificates(withPorts, values), backends);
   // Legacy Ingresses in the modern form their READMEs give: Traefik v3, like Junction, reads networking.k8s.io/v1 only.
-  const objects = modernIngresses(inGroup(parseManifests(rendered), group));
+  const objects = withClusterIps(modernIngresses(inGroup(parseManifests(rendered), group)), values);
   const services = objects.filter((object) => object.apiVersion === 'v1' && object.kind === 'Service');
   // Some seeds route to a Service they deployed earlier (whoami): a backend without one gets it in `default`.
   for (const name of isChange ? [] : backends.keys()) {
