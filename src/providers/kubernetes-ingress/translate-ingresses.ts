@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { V1HTTPIngressPath, V1Ingress, V1IngressBackend, V1IngressRule, V1Service } from '@kubernetes/client-node';
 import { ConfigError, quote } from '../../config/errors.js';
+import type { DroppedRouter } from '../provider.js';
 import { kinds, type ClusterSnapshot } from '../kubernetes/cluster-snapshot.js';
 import { tlsCertificateFromSecret, type PemPair } from '../kubernetes/secrets.js';
 import { portKey, resolveServiceServers, type ServicePortReference } from '../kubernetes/services.js';
 import { parseRouterAnnotations, parseServiceAnnotations, type PathMatcher, type RouterAnnotations } from './annotations.js';
 import { servedIngresses, type IngressClassFilter } from './ingress-class.js';
 import { hostRule, normalizeName, pathRule } from './ingress-rule.js';
+import { allocateWeights, parseServiceWeights, type ServiceWeights, type WeightedBackend } from './service-weights.js';
 
 /** The provider options a translation reads (`providers.kubernetesIngress`), and the default rule syntax. */
 export interface IngressTranslationOptions extends IngressClassFilter {
@@ -23,6 +25,8 @@ export interface IngressTranslationOptions extends IngressClassFilter {
 export interface IngressTranslation {
   readonly config: Record<string, unknown>;
   readonly errors: readonly ConfigError[];
+  /** Routers a fault left out whose names are known (weighted paths), so the API lists them disabled. */
+  readonly rejectedRouters: readonly DroppedRouter[];
 }
 
 /** Name and service of the router an Ingress's default backend gets, as in Traefik. */
@@ -45,6 +49,28 @@ function portReference(backend: V1IngressBackend): ServicePortReference | undefi
   return undefined;
 }
 
+/** The load balancer a Kubernetes Service becomes. */
+interface LoadBalancerService {
+  readonly loadBalancer: { readonly servers: ReadonlyArray<{ readonly url: string }> } & Readonly<Record<string, unknown>>;
+}
+
+/** The paths of one Ingress that give the same router, whose backends share its traffic by `service-weights`. */
+interface WeightedPath {
+  readonly key: string;
+  /** The router of the first path; every path of the group builds the same one. */
+  readonly router: Record<string, unknown>;
+  /** `host/path`, as 1.x named the path in its faults. */
+  readonly where: string;
+  readonly backends: Array<WeightedBackend & { readonly service: string }>;
+  /** Faults of backends left out: the split cannot be honoured, so the path is left out too. */
+  readonly faults: ConfigError[];
+}
+
+/** What becomes of a weighted path's router: a `weighted` service of its own, or left out for its faults. */
+type WeightedRouterPlan =
+  | { readonly kind: 'weighted'; readonly service: Record<string, unknown> }
+  | { readonly kind: 'rejected'; readonly faults: readonly ConfigError[] };
+
 /** The first 10 bytes of the SHA-256 of a rule in hex: Traefik's suffix for routers that share a name. */
 function ruleHash(rule: string): string {
   return createHash('sha256').update(rule).digest('hex').slice(0, 20);
@@ -54,7 +80,10 @@ class IngressTranslator {
   readonly #routers: Record<string, unknown> = {};
   readonly #services: Record<string, unknown> = {};
   readonly #certificates = new Map<string, PemPair>();
+  /** Servers of each declared load balancer, which `service-weights` shares a percentage between. */
+  readonly #serverCounts = new Map<string, number>();
   readonly #errors: ConfigError[] = [];
+  readonly #rejectedRouters: DroppedRouter[] = [];
 
   constructor(readonly snapshot: ClusterSnapshot, readonly options: IngressTranslationOptions) {}
 
@@ -64,7 +93,7 @@ class IngressTranslator {
     // Certificates in the order of their `<namespace>-<secret>` keys, as Traefik sorts them.
     const certificates = [...this.#certificates.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, pair]) => pair);
     if (certificates.length > 0) config.tls = { certificates };
-    return { config, errors: this.#errors };
+    return { config, errors: this.#errors, rejectedRouters: this.#rejectedRouters };
   }
 
   #fail(ingress: V1Ingress, field: string, reason: string): void {
@@ -79,6 +108,8 @@ class IngressTranslator {
       return;
     }
     const router = annotations.value;
+    const weights = parseServiceWeights(ingress.metadata?.annotations);
+    if (!weights.ok) return this.#fail(ingress, weights.error.path, weights.error.reason);
     const crossProvider = this.options.crossProviderNamespaces;
     if (crossProvider !== undefined && !crossProvider.includes(namespace)) {
       if ((router.middlewares ?? []).length > 0) {
@@ -93,9 +124,11 @@ class IngressTranslator {
     if ((spec.rules ?? []).length === 0 && spec.defaultBackend !== undefined) this.#defaultBackend(ingress, spec.defaultBackend, router);
 
     const routers = new Map<string, Array<Record<string, unknown>>>();
+    const weightedPaths = new Map<string, WeightedPath>();
     (spec.rules ?? []).forEach((rule, ruleIndex) => {
       (rule.http?.paths ?? []).forEach((path, pathIndex) => {
         const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
+        if (weights.value !== undefined) return this.#weightedPath(ingress, weightedPaths, rule, path, router, field);
         const serviceName = this.#backendService(ingress, path.backend, `${field}.backend`);
         if (serviceName === undefined) return;
         const built = this.#router(rule, path, router, serviceName);
@@ -104,10 +137,75 @@ class IngressTranslator {
         routers.set(key, [...(routers.get(key) ?? []), built]);
       });
     });
+    const plans = new Map<Record<string, unknown>, WeightedRouterPlan>();
+    if (weights.value !== undefined) this.#splitWeightedPaths(ingress, weights.value, weightedPaths, routers, plans);
     for (const [key, sharing] of routers) {
-      if (sharing.length === 1) this.#routers[key] = sharing[0];
       // Routers of one Ingress with the same name get a hash of their rule, as in Traefik.
-      else for (const built of sharing) this.#routers[`${key}-${ruleHash(String(built.rule))}`] = built;
+      for (const built of sharing) this.#addRouter(ingress, sharing.length === 1 ? key : `${key}-${ruleHash(String(built.rule))}`, built, plans.get(built));
+    }
+  }
+
+  /**
+   * Adds a router; one that splits its traffic by `service-weights` gets its `weighted` service under its own name,
+   * and one refused for its weights is listed as rejected under the name it would have had.
+   */
+  #addRouter(ingress: V1Ingress, name: string, router: Record<string, unknown>, plan: WeightedRouterPlan | undefined): void {
+    if (plan?.kind === 'rejected') return void this.#rejectedRouters.push({ protocol: 'http', name, errors: plan.faults.map((fault) => fault.message) });
+    if (plan?.kind === 'weighted') {
+      if (this.#services[name] !== undefined) return this.#fail(ingress, 'metadata.name', `the weighted service ${quote(name)} of a path has the name of a service already defined`);
+      this.#services[name] = plan.service;
+      router.service = name;
+    }
+    this.#routers[name] = router;
+  }
+
+  /** Adds a path of an Ingress with `service-weights` to the group of the paths that give the same router. */
+  #weightedPath(ingress: V1Ingress, groups: Map<string, WeightedPath>, rule: V1IngressRule, path: V1HTTPIngressPath, router: RouterAnnotations, field: string): void {
+    const built = this.#router(rule, path, router, '');
+    if (typeof built === 'string') return this.#fail(ingress, `${field}.pathType`, built);
+    const key = normalizeName(`${ingress.metadata?.namespace ?? ''}-${ingress.metadata?.name ?? ''}-${rule.host ?? ''}${path.path ?? ''}`);
+    const groupKey = `${key}\n${String(built.rule)}`;
+    let group = groups.get(groupKey);
+    if (group === undefined) {
+      group = { key, router: built, where: `${rule.host ?? ''}${path.path ?? ''}`, backends: [], faults: [] };
+      groups.set(groupKey, group);
+    }
+    const faultsBefore = this.#errors.length;
+    const service = this.#backendService(ingress, path.backend, `${field}.backend`);
+    if (service === undefined) return void group.faults.push(...this.#errors.slice(faultsBefore));
+    // The same backend listed twice on a path is one backend.
+    if (group.backends.some((backend) => backend.service === service)) return;
+    group.backends.push({ service, serviceName: path.backend.service?.name ?? '', servers: this.#serverCounts.get(service) ?? 0 });
+  }
+
+  /**
+   * Gives each group of paths one router: to its only backend, or to a `weighted` service over its backends' load
+   * balancers. A group whose weights are wrong, or one of whose backends is broken, is left out (1.x left out the
+   * whole Ingress; Junction only the path).
+   */
+  #splitWeightedPaths(
+    ingress: V1Ingress,
+    weights: ServiceWeights,
+    groups: ReadonlyMap<string, WeightedPath>,
+    routers: Map<string, Array<Record<string, unknown>>>,
+    plans: Map<Record<string, unknown>, WeightedRouterPlan>,
+  ): void {
+    for (const group of groups.values()) {
+      routers.set(group.key, [...(routers.get(group.key) ?? []), group.router]);
+      if (group.faults.length > 0) {
+        plans.set(group.router, { kind: 'rejected', faults: group.faults });
+        continue;
+      }
+      const allocation = allocateWeights(group.backends, weights.percentages, group.where);
+      if (typeof allocation === 'string') {
+        const fault = new ConfigError(ingressPath(ingress, weights.field), allocation);
+        this.#errors.push(fault);
+        plans.set(group.router, { kind: 'rejected', faults: [fault] });
+      } else if (group.backends.length === 1) {
+        group.router.service = group.backends[0]!.service;
+      } else {
+        plans.set(group.router, { kind: 'weighted', service: { weighted: { services: group.backends.map((backend, index) => ({ name: backend.service, weight: allocation[index]! })) } } });
+      }
     }
   }
 
@@ -152,10 +250,11 @@ class IngressTranslator {
     const service = this.#service(ingress, backend, `${field}.service`);
     if (service === undefined) return undefined;
     this.#services[name] = service;
+    this.#serverCounts.set(name, service.loadBalancer.servers.length);
     return name;
   }
 
-  #service(ingress: V1Ingress, backend: V1IngressBackend, field: string): Record<string, unknown> | undefined {
+  #service(ingress: V1Ingress, backend: V1IngressBackend, field: string): LoadBalancerService | undefined {
     const namespace = ingress.metadata?.namespace ?? '';
     const serviceName = backend.service?.name ?? '';
     const port = portReference(backend);

@@ -8,14 +8,15 @@ import { fileURLToPath } from 'node:url';
  * again with JUNCTION_SCENARIO_PROVIDER=kubernetescrd, so that its manifests are applied to a test API server and
  * Junction reads them with the Ingress provider beside the CRD provider (test/support/scenario.ts). The seeds'
  * extensions/v1beta1 Ingresses are applied in the networking.k8s.io/v1 form their READMEs give (Traefik v3 reads no
- * other): see test/support/kubernetes/legacy-ingress.ts.
+ * other): see test/support/kubernetes/legacy-ingress.ts. Scenario 21's `service-weights` annotation is kept as
+ * written: the Ingress provider reads it as an extension kept from Traefik 1.x.
  *
- * Not here: 21 (its `service-weights` annotation has no Ingress form; the weighted TraefikService is the CRD
- * provider's), 24 (hot registration: scenario-24-registration.test.ts) and 47 (the solver Ingress:
+ * Not here: 24 (hot registration: scenario-24-registration.test.ts) and 47 (the solver Ingress:
  * scenario-47-solver-ingress.test.ts), whose Kubernetes-mode steps differ from the file-mode ones.
  */
 const scenarios = [
   '20-v1-ingress-path-prefix-strip',
+  '21-v1-ingress-service-weights',
   '22-v1-ingress-longest-path',
   '23-v1-ingress-priority-annotation',
   '28-ingress-class-name',

@@ -35,10 +35,10 @@ describe('translateIngresses', () => {
       const options = { ...defaults, ...(parse(read(folder, 'options.yml') ?? '{}') as Partial<IngressTranslationOptions>) };
       const snapshot = snapshotOf(parseManifests(read(folder, 'input.yml') ?? '') as KubernetesObject[]);
 
-      const { config, errors } = translateIngresses(snapshot, options);
+      const { config, errors, rejectedRouters } = translateIngresses(snapshot, options);
       const decoded = decodeDynamicConfig(config);
 
-      const actual = stringify({ config, errors: errors.map((error) => error.message) }, { lineWidth: 0 });
+      const actual = stringify({ config, errors: errors.map((error) => error.message), ...(rejectedRouters.length > 0 && { rejectedRouters }) }, { lineWidth: 0 });
       if (process.env.UPDATE_GOLDEN === '1') writeFileSync(`${fixtures}${folder}/expected.yml`, actual);
       assert.equal(actual, read(folder, 'expected.yml'));
       assert.deepEqual(decoded.errors.map((error) => error.message), parse(read(folder, 'decode-errors.yml') ?? '[]'));

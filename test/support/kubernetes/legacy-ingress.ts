@@ -4,15 +4,15 @@ import type { KubeObject } from './api-server.js';
  * The seeds' Traefik 1.x Ingresses (`extensions/v1beta1`, removed in Kubernetes 1.22 and never read by Traefik v3
  * nor Junction) in the modern form the scenario READMEs give: `networking.k8s.io/v1` with `pathType: Prefix` and
  * `backend.service`, `traefik.frontend.rule.type: PathPrefixStrip` as a stripPrefix Middleware attached with
- * `router.middlewares`, and `traefik.ingress.kubernetes.io/priority` as `router.priority`. What has no modern
- * Ingress form (`service-weights`) throws, so that no scenario runs against a silently different configuration.
+ * `router.middlewares`, and `traefik.ingress.kubernetes.io/priority` as `router.priority`. The `service-weights`
+ * annotation stays as written: Junction's Ingress provider reads it as an extension kept from Traefik 1.x. Another
+ * rule type throws, so that no scenario runs against a silently different configuration.
  */
 
 const legacyApiVersion = 'extensions/v1beta1';
 const annotation = {
   ruleType: 'traefik.frontend.rule.type',
   priority: 'traefik.ingress.kubernetes.io/priority',
-  serviceWeights: 'traefik.ingress.kubernetes.io/service-weights',
   routerPriority: 'traefik.ingress.kubernetes.io/router.priority',
   routerMiddlewares: 'traefik.ingress.kubernetes.io/router.middlewares',
 } as const;
@@ -47,9 +47,6 @@ export function modernIngress(legacy: KubeObject): KubeObject[] {
   const { name } = legacy.metadata;
   const namespace = legacy.metadata.namespace ?? 'default';
   const annotations: Record<string, string> = { ...(legacy.metadata.annotations ?? {}) };
-  if (annotations[annotation.serviceWeights] !== undefined) {
-    throw new Error(`Ingress ${namespace}/${name}: ${annotation.serviceWeights} has no networking.k8s.io/v1 form (use a weighted TraefikService)`);
-  }
   const spec = (legacy['spec'] ?? {}) as LegacySpec;
   const objects: KubeObject[] = [];
 
