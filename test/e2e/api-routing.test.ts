@@ -150,16 +150,22 @@ providers:
       dynamic: `
 http:
   routers:
-    noservice:
+    typo:
       rule: "Host(\`x.test\`)"
+      servce: app
+    noservice:
+      rule: "Host(\`y.test\`)"
 `,
     });
 
-    const response = await get(`${junction.url('traefik')}/api/http/routers/noservice@file`);
+    const dropped = await get(`${junction.url('traefik')}/api/http/routers/typo@file`);
+    assert.equal(dropped.status, 200);
+    assert.equal(JSON.parse(dropped.body).status, 'disabled');
+    assert.match(JSON.parse(dropped.body).error[0], /^http\.routers\.typo\.servce: unknown key "servce"; did you mean "service"\?/);
 
-    assert.equal(response.status, 200);
-    const router = JSON.parse(response.body);
-    assert.equal(router.status, 'disabled');
-    assert.match(router.error[0], /^http\.routers\.noservice\.service: /);
+    // Without a service, a router must be the parent of others (multi-layer routing): Traefik's message.
+    const lonely = JSON.parse((await get(`${junction.url('traefik')}/api/http/routers/noservice@file`)).body);
+    assert.equal(lonely.status, 'disabled');
+    assert.match(lonely.error[0], /^http\.routers\.noservice: router has no service and no child routers/);
   });
 });
