@@ -71,6 +71,11 @@ type WeightedRouterPlan =
   | { readonly kind: 'weighted'; readonly service: Record<string, unknown> }
   | { readonly kind: 'rejected'; readonly faults: readonly ConfigError[] };
 
+/** Traefik's name of the router of an Ingress path: `<namespace>-<ingress>-<host><path>`, normalised. */
+function routerKey(ingress: V1Ingress, rule: V1IngressRule, path: V1HTTPIngressPath): string {
+  return normalizeName(`${ingress.metadata?.namespace ?? ''}-${ingress.metadata?.name ?? ''}-${rule.host ?? ''}${path.path ?? ''}`);
+}
+
 /** The first 10 bytes of the SHA-256 of a rule in hex: Traefik's suffix for routers that share a name. */
 function ruleHash(rule: string): string {
   return createHash('sha256').update(rule).digest('hex').slice(0, 20);
@@ -100,23 +105,30 @@ class IngressTranslator {
     this.#errors.push(new ConfigError(ingressPath(ingress, field), reason));
   }
 
+  /** Reports faults that leave out a whole Ingress, and lists each router its paths would have given. */
+  #failIngress(ingress: V1Ingress, faults: ReadonlyArray<{ readonly path: string; readonly reason: string }>): void {
+    const from = this.#errors.length;
+    for (const fault of faults) this.#fail(ingress, fault.path, fault.reason);
+    const errors = this.#errors.slice(from).map((error) => error.message);
+    for (const rule of ingress.spec?.rules ?? []) {
+      for (const path of rule.http?.paths ?? []) this.#rejectedRouters.push({ protocol: 'http', name: routerKey(ingress, rule, path), errors });
+    }
+  }
+
   #ingress(ingress: V1Ingress): void {
     const namespace = ingress.metadata?.namespace ?? '';
     const annotations = parseRouterAnnotations(ingress.metadata?.annotations);
-    if (!annotations.ok) {
-      for (const error of annotations.errors) this.#fail(ingress, error.path, error.reason);
-      return;
-    }
+    if (!annotations.ok) return this.#failIngress(ingress, annotations.errors);
     const router = annotations.value;
     const weights = parseServiceWeights(ingress.metadata?.annotations);
-    if (!weights.ok) return this.#fail(ingress, weights.error.path, weights.error.reason);
+    if (!weights.ok) return this.#failIngress(ingress, [weights.error]);
     const crossProvider = this.options.crossProviderNamespaces;
     if (crossProvider !== undefined && !crossProvider.includes(namespace)) {
       if ((router.middlewares ?? []).length > 0) {
-        return this.#fail(ingress, 'metadata.annotations', `middlewares of other providers are not allowed from namespace ${quote(namespace)} (crossProviderNamespaces)`);
+        return this.#failIngress(ingress, [{ path: 'metadata.annotations', reason: `middlewares of other providers are not allowed from namespace ${quote(namespace)} (crossProviderNamespaces)` }]);
       }
       if (typeof router.tls?.options === 'string' && router.tls.options !== '') {
-        return this.#fail(ingress, 'metadata.annotations', `TLS options of other providers are not allowed from namespace ${quote(namespace)} (crossProviderNamespaces)`);
+        return this.#failIngress(ingress, [{ path: 'metadata.annotations', reason: `TLS options of other providers are not allowed from namespace ${quote(namespace)} (crossProviderNamespaces)` }]);
       }
     }
     this.#tls(ingress);
@@ -129,11 +141,15 @@ class IngressTranslator {
       (rule.http?.paths ?? []).forEach((path, pathIndex) => {
         const field = `spec.rules[${ruleIndex}].http.paths[${pathIndex}]`;
         if (weights.value !== undefined) return this.#weightedPath(ingress, weightedPaths, rule, path, router, field);
+        const key = routerKey(ingress, rule, path);
+        // A path left out is listed under the router name it would have had, with its faults.
+        const from = this.#errors.length;
         const serviceName = this.#backendService(ingress, path.backend, `${field}.backend`);
-        if (serviceName === undefined) return;
-        const built = this.#router(rule, path, router, serviceName);
-        if (typeof built === 'string') return this.#fail(ingress, `${field}.pathType`, built);
-        const key = normalizeName(`${namespace}-${ingress.metadata?.name ?? ''}-${rule.host ?? ''}${path.path ?? ''}`);
+        const built = serviceName === undefined ? undefined : this.#router(rule, path, router, serviceName);
+        if (typeof built === 'string') this.#fail(ingress, `${field}.pathType`, built);
+        if (built === undefined || typeof built === 'string') {
+          return void this.#rejectedRouters.push({ protocol: 'http', name: key, errors: this.#errors.slice(from).map((error) => error.message) });
+        }
         routers.set(key, [...(routers.get(key) ?? []), built]);
       });
     });
@@ -163,7 +179,7 @@ class IngressTranslator {
   #weightedPath(ingress: V1Ingress, groups: Map<string, WeightedPath>, rule: V1IngressRule, path: V1HTTPIngressPath, router: RouterAnnotations, field: string): void {
     const built = this.#router(rule, path, router, '');
     if (typeof built === 'string') return this.#fail(ingress, `${field}.pathType`, built);
-    const key = normalizeName(`${ingress.metadata?.namespace ?? ''}-${ingress.metadata?.name ?? ''}-${rule.host ?? ''}${path.path ?? ''}`);
+    const key = routerKey(ingress, rule, path);
     const groupKey = `${key}\n${String(built.rule)}`;
     let group = groups.get(groupKey);
     if (group === undefined) {
