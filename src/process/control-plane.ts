@@ -26,39 +26,31 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
   }
   const kubernetesCRD = config.providers.kubernetesCRD;
   if (kubernetesCRD !== undefined) {
-    // Loaded on demand: the Kubernetes client takes seconds to import, which no other configuration should pay.
-    providers.push({
-      name: 'kubernetescrd',
-      async run(push, signal) {
-        const { kubernetesCRDProvider } = await import('../providers/kubernetes-crd/kubernetes-crd-provider.js');
-        await kubernetesCRDProvider(kubernetesCRD, log).run(push, signal);
-      },
-    });
+    providers.push(onDemand('kubernetescrd', async () => (await import('../providers/kubernetes-crd/kubernetes-crd-provider.js')).kubernetesCRDProvider(kubernetesCRD, log)));
   }
   const kubernetesMesh = config.providers.kubernetesMesh;
   if (kubernetesMesh !== undefined) {
-    // Loaded on demand as above.
-    providers.push({
-      name: 'kubernetesmesh',
-      async run(push, signal) {
-        const { kubernetesMeshProvider } = await import('../providers/kubernetes-mesh/kubernetes-mesh-provider.js');
-        await kubernetesMeshProvider({ options: kubernetesMesh, log: log.with({ providerName: 'kubernetesmesh' }) }).run(push, signal);
-      },
-    });
+    const meshLog = log.with({ providerName: 'kubernetesmesh' });
+    providers.push(onDemand('kubernetesmesh', async () => (await import('../providers/kubernetes-mesh/kubernetes-mesh-provider.js')).kubernetesMeshProvider({ options: kubernetesMesh, log: meshLog })));
   }
   const kubernetesIngress = config.providers.kubernetesIngress;
   if (kubernetesIngress !== undefined) {
-    // Named `kubernetes` as in Traefik: its routers and services are `…@kubernetes`. Loaded on demand as above.
-    providers.push({
-      name: 'kubernetes',
-      async run(push, signal) {
-        const { kubernetesIngressProvider } = await import('../providers/kubernetes-ingress/kubernetes-ingress-provider.js');
-        const ingressLog = log.with({ providerName: 'kubernetes' });
-        await kubernetesIngressProvider({ options: kubernetesIngress, defaultRuleSyntax: config.core.defaultRuleSyntax, log: ingressLog }).run(push, signal);
-      },
-    });
+    // Named `kubernetes` as in Traefik: its routers and services are `…@kubernetes`.
+    const ingressLog = log.with({ providerName: 'kubernetes' });
+    const settings = { options: kubernetesIngress, defaultRuleSyntax: config.core.defaultRuleSyntax, log: ingressLog };
+    providers.push(onDemand('kubernetes', async () => (await import('../providers/kubernetes-ingress/kubernetes-ingress-provider.js')).kubernetesIngressProvider(settings)));
   }
   return providers;
+}
+
+/** A provider whose module loads when it starts: the Kubernetes client takes seconds to import, which no other configuration should pay. */
+function onDemand(name: string, load: () => Promise<Provider>): Provider {
+  return {
+    name,
+    async run(push, signal) {
+      await (await load()).run(push, signal);
+    },
+  };
 }
 
 /**

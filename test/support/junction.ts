@@ -86,6 +86,18 @@ export async function renderTemplate(text: string, ports: Record<string, number>
 const defaultReadyTimeoutMs = 30_000;
 
 export async function startJunction(t: TestContext | undefined, options: StartJunctionOptions = {}): Promise<JunctionProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startJunctionOnce(t, options);
+    } catch (error) {
+      // Another test process can take a port between freePort() and Junction's listen: start again on others.
+      if (attempt < 3 && /EADDRINUSE/.test((error as Error).message)) continue;
+      throw error;
+    }
+  }
+}
+
+async function startJunctionOnce(t: TestContext | undefined, options: StartJunctionOptions): Promise<JunctionProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'junction-test-'));
   const dynamicFile = join(dir, options.dynamicFileName ?? 'dynamic.yml');
   const ports: Record<string, number> = {};

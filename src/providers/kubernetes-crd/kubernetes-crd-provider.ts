@@ -42,11 +42,7 @@ export function kubernetesCRDProvider(config: KubernetesCRDProviderConfig, log: 
   return kubernetesProvider({
     name: providerName,
     optionsPath: 'providers.kubernetesCRD',
-    client: {
-      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-      ...(config.token === undefined ? {} : { token: config.token }),
-      ...(config.certAuthFilePath === undefined ? {} : { certAuthFilePath: config.certAuthFilePath }),
-    },
+    client: config,
     namespaces: config.namespaces,
     throttleMs: config.throttleDuration,
     watched: watchedKinds(config),

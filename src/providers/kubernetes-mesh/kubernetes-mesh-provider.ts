@@ -35,11 +35,7 @@ export function kubernetesMeshProvider(settings: KubernetesMeshProviderSettings)
   return kubernetesProvider({
     name: kubernetesMeshProviderName,
     optionsPath: 'providers.kubernetesMesh',
-    client: {
-      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-      ...(options.token === undefined ? {} : { token: options.token }),
-      ...(options.certAuthFilePath === undefined ? {} : { certAuthFilePath: options.certAuthFilePath }),
-    },
+    client: options,
     namespaces: options.watchNamespaces,
     throttleMs: options.throttleDuration,
     watched: meshWatchedKinds,

@@ -14,7 +14,7 @@ import { readScenario } from '../../support/scenario.js';
  * The mesh scenarios 17, 18 and 19 hold plain annotated Services: their tests have them read by the mesh provider
  * (`providers.kubernetesMesh`) instead of the CRD provider.
  *
- * Not here: the Ingress scenarios 20-24, 28 and 47's solver Ingress (the Ingress provider's); 31 (ACME); 41 and 42
+ * Not here: the Ingress scenarios 20-24, 28 and 47's solver Ingress (the Ingress provider's); 41 and 42
  * (test/e2e/kubernetes-crd/multi-controller.test.ts).
  */
 const scenarios = [
@@ -42,6 +42,7 @@ const scenarios = [
   '27-dashboard-api-internal',
   '29-externalname-services',
   '30-ingressroute-http-and-tls-secret',
+  '31-acme-dns-challenge-wildcard',
   '32-redirect-scheme-https',
   '33-cross-namespace-service-and-middleware',
   '34-rule-or-multiple-prefixes',
