@@ -1,17 +1,12 @@
-import { boolean, duration, list, number, object, string, withDefault, type Infer } from '../../../config/schema.js';
+import { duration, list, number, object, string, withDefault, type Infer } from '../../../config/schema.js';
+import { forwardAuthTlsSchema } from '../forward-auth/forward-auth-schema.js';
 import { sourceCriterionSchema } from '../source-criterion/source-criterion.js';
-
-const redisTls = object({
-  ca: string(),
-  cert: string(),
-  key: string(),
-  insecureSkipVerify: boolean(),
-});
 
 /** Traefik's `redis` options of rateLimit: buckets kept in Redis, shared by replicas. */
 const redisSchema = object({
   endpoints: list(string()),
-  tls: redisTls,
+  // Traefik's ClientTLS, the same options as forwardAuth's.
+  tls: forwardAuthTlsSchema,
   username: string(),
   password: string(),
   db: number({ integer: true }),

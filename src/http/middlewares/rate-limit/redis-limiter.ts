@@ -2,7 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { ConfigError, quote } from '../../../config/errors.js';
 import type { Logger } from '../../../observability/logger.js';
-import { readFileOrContent } from '../../../tls/file-or-content.js';
+import { compileAuthTls } from '../forward-auth/auth-client.js';
 import type { RateLimitParameters } from './rate-limit.js';
 import type { RateLimitConfig } from './rate-limit-schema.js';
 
@@ -45,14 +45,14 @@ function parseEndpoint(endpoint: string, path: string): { host: string; port: nu
   return { host: match[1] ?? match[2]!, port };
 }
 
+/** `redis.tls` is Traefik's ClientTLS, as `forwardAuth.tls`: compiled the same way, its faults under `redis`. */
 function tlsOptions(tls: RedisConfig['tls']): ConnectionOptions | undefined {
   if (tls === undefined) return undefined;
-  return {
-    ...(tls.ca !== undefined && tls.ca !== '' && { ca: readFileOrContent(tls.ca, 'redis.tls.ca') }),
-    ...(tls.cert !== undefined && tls.cert !== '' && { cert: readFileOrContent(tls.cert, 'redis.tls.cert') }),
-    ...(tls.key !== undefined && tls.key !== '' && { key: readFileOrContent(tls.key, 'redis.tls.key') }),
-    rejectUnauthorized: tls.insecureSkipVerify !== true,
-  };
+  try {
+    return compileAuthTls(tls);
+  } catch (error) {
+    throw error instanceof ConfigError ? error.under('redis') : error;
+  }
 }
 
 /** The connection settings of `rateLimit.redis`, checked at build time. Throws ConfigError. */
