@@ -94,29 +94,28 @@ export function redisConnection(config: RedisConfig): RedisConnection {
  */
 export class RedisRateLimiter {
   readonly #connection: RedisConnection;
-  readonly #parameters: RateLimitParameters;
+  /** The script's fixed arguments, in its units (tokens a microsecond, microseconds), written once. */
+  readonly #rate: string;
+  readonly #burst: string;
+  readonly #ttl: string;
+  readonly #maxWait: string;
   readonly #log: Logger;
   #client: ScriptedClient | undefined;
   #reportedDown = false;
 
   constructor(connection: RedisConnection, parameters: RateLimitParameters, log: Logger) {
     this.#connection = connection;
-    this.#parameters = parameters;
+    this.#rate = String(parameters.rate / 1e6);
+    this.#burst = String(parameters.burst);
+    this.#ttl = String(parameters.ttlSeconds);
+    this.#maxWait = String(Math.trunc(parameters.maxDelay / 1000));
     this.#log = log;
   }
 
   /** Takes a token for `key`: resolves to the nanoseconds to wait; above maxDelay the request is refused. */
   async allow(key: string): Promise<number> {
-    const { rate, burst, ttlSeconds, maxDelay } = this.#parameters;
     const client = (this.#client ??= this.#connect());
-    const waitMicros = await client.takeToken(
-      `${keyPrefix}${key}`,
-      String(rate / 1e6),
-      String(burst),
-      String(ttlSeconds),
-      String(Math.trunc(Date.now() * 1000)),
-      String(Math.trunc(maxDelay / 1000)),
-    );
+    const waitMicros = await client.takeToken(`${keyPrefix}${key}`, this.#rate, this.#burst, this.#ttl, String(Math.trunc(Date.now() * 1000)), this.#maxWait);
     this.#reportedDown = false;
     return Math.trunc(Number.parseFloat(waitMicros) * 1000);
   }
