@@ -239,7 +239,7 @@ udp:
 
     assert.equal(await (await udpClient(t, junction.ports.udpep!)).who(), 'whoamiudp-2');
     assert.equal(await (await udpClient(t, junction.ports.udpep!)).who(), 'whoamiudp-2');
-    assert.match(junction.output(), /more than one UDP router on this entryPoint.*beta@file.*alpha@file/);
+    await junction.waitForOutput(/more than one UDP router on this entryPoint.*beta@file.*alpha@file/);
   });
 
   it('leaves out a router whose service is broken and reports it with its path', async (t) => {
@@ -257,7 +257,7 @@ udp:
     });
 
     assert.equal(await (await udpClient(t, junction.ports.udpep!)).who(), 'whoamiudp-1');
-    assert.match(junction.output(), /udp\.routers\.zeta\.service: service \\?"missing@file\\?" does not exist/);
+    await junction.waitForOutput(/udp\.routers\.zeta\.service: service \\?"missing@file\\?" does not exist/);
   });
 });
 

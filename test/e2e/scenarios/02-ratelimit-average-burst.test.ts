@@ -50,13 +50,18 @@ describe('scenario 02: rateLimit average 1, burst 5', () => {
   after(() => run?.close());
 
   it('answers 10 back-to-back requests with 200 five times, then 429 five times; the backend receives 5', async () => {
+    // One request from a client of its own first, so that the burst does not pay for a cold start: the ten
+    // requests must all go out within the second before the bucket refills a token.
+    assert.equal((await sendFrom(run, '127.0.0.9')).status, 200);
+    const servedBefore = run.backend('myngx').requests.length;
     await startOfNextSecond();
     burstSentAt = Date.now();
     for (let i = 0; i < 10; i++) burst.push(await run.send('web', '/', { host }));
+    const burstMs = Date.now() - burstSentAt;
 
-    assert.deepEqual(burst.map((response) => response.status), [200, 200, 200, 200, 200, 429, 429, 429, 429, 429]);
-    assert.equal(run.backend('myngx').requests.length, 5);
-    assert.ok(Date.now() - burstSentAt < 500, `the 10 requests took ${Date.now() - burstSentAt}ms`);
+    assert.deepEqual(burst.map((response) => response.status), [200, 200, 200, 200, 200, 429, 429, 429, 429, 429], `the 10 requests took ${burstMs}ms`);
+    assert.equal(run.backend('myngx').requests.length - servedBefore, 5);
+    assert.ok(burstMs < 1000, `the 10 requests took ${burstMs}ms, long enough for a token to refill`);
   });
 
   it('answers each 429 with the body "Too Many Requests", Retry-After: 1 and an X-Retry-In Go duration', () => {
@@ -81,17 +86,23 @@ describe('scenario 02: rateLimit average 1, burst 5', () => {
 
   it('holds a request sent 0.6s after its bucket emptied, and the backend receives it about 0.4s later', async () => {
     // A client of its own starts with a full bucket: five requests empty it. The bucket refills from the first
-    // token taken, so the 0.6s are counted from the first request.
-    const firstSentAt = Date.now();
-    for (let i = 0; i < 5; i++) assert.equal((await sendFrom(run, '127.0.0.3')).status, 200);
-    await delay(firstSentAt + 600 - Date.now());
-    const sentAt = Date.now();
+    // token taken, so the 0.6s are counted from the first request. A machine busy with other work can add
+    // hundreds of milliseconds to one exchange, so up to three clients try; a hold that waits for a whole
+    // token (1s) instead of the rest of one never lands in the window.
+    const heldFor: number[] = [];
+    for (const client of ['127.0.0.3', '127.0.0.4', '127.0.0.5']) {
+      const firstSentAt = Date.now();
+      for (let i = 0; i < 5; i++) assert.equal((await sendFrom(run, client)).status, 200);
+      await delay(firstSentAt + 600 - Date.now());
+      const sentAt = Date.now();
 
-    const held = await sendFrom(run, '127.0.0.3');
-    const heldFor = arrivals[arrivals.length - 1]! - sentAt;
+      const held = await sendFrom(run, client);
 
-    assert.equal(held.status, 200);
-    assert.ok(heldFor >= 250 && heldFor <= 600, `reached the backend ${heldFor}ms after it was sent`);
+      assert.equal(held.status, 200);
+      heldFor.push(arrivals[arrivals.length - 1]! - sentAt);
+      if (heldFor.at(-1)! >= 250 && heldFor.at(-1)! <= 600) return;
+    }
+    assert.fail(`the held request reached the backend ${heldFor.join(', ')}ms after it was sent`);
   });
 
   it('gives a second client IP its own full bucket of 5', async () => {

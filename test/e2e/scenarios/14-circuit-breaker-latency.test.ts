@@ -121,7 +121,7 @@ describe('scenario 14: circuitBreaker LatencyAtQuantileMS(50.0) > 1000', { concu
 
     assert.equal(response.status, 404);
     assert.equal(served(run), 0);
-    assert.match(run.junction.output(), /http\.middlewares\.([a-z]+-)?latency-check(@kubernetescrd)?\.circuitBreaker\.expression: invalid expression "LatencyAtQuantileMS\(50\) > 1000": argument "quantile" of LatencyAtQuantileMS must be a float, got "50" at col 21/);
+    await run.junction.waitForOutput(/http\.middlewares\.([a-z]+-)?latency-check(@kubernetescrd)?\.circuitBreaker\.expression: invalid expression "LatencyAtQuantileMS\(50\) > 1000": argument "quantile" of LatencyAtQuantileMS must be a float, got "50" at col 21/);
   });
 
   it('answers with responseCode when set, here 502 "Bad Gateway"', async (t) => {
