@@ -33,6 +33,10 @@ export interface ForwardedHeadersOptions {
   readonly trustedIPs: readonly string[];
   /** Connection-listed headers allowed to survive to the upstream. */
   readonly connection: readonly string[];
+  /** Leave X-Forwarded-For as the client sent it (the proxy reads this; see EntryPointInfo). */
+  readonly notAppendXForwardedFor: boolean;
+  /** Also send the scheme as X-Forwarded-Scheme and X-Scheme. */
+  readonly addXForwardedSchemeHeaders: boolean;
 }
 
 export interface ForwardedRequest {
@@ -60,6 +64,7 @@ export function compileForwardedHeaders(options: ForwardedHeadersOptions, path: 
     if (!headers['x-real-ip']) headers['x-real-ip'] = clientIp;
     if (!headers['x-forwarded-proto']) headers['x-forwarded-proto'] = isWebSocket ? (isTls ? 'wss' : 'ws') : isTls ? 'https' : 'http';
     if (!headers['x-forwarded-port']) headers['x-forwarded-port'] = forwardedPort(headers, isTls);
+    if (options.addXForwardedSchemeHeaders) headers['x-forwarded-scheme'] = headers['x-scheme'] = headers['x-forwarded-proto'];
     const host = headers.host;
     if (!headers['x-forwarded-host'] && host) headers['x-forwarded-host'] = host;
     headers['x-forwarded-server'] = serverName;

@@ -20,16 +20,27 @@ export interface HttpEntryPointOptions {
   readonly readTimeoutMs: number;
   readonly writeTimeoutMs: number;
   readonly idleTimeoutMs: number;
+  /** `transport.keepAliveMaxRequests`: the response to the N-th request on a connection closes it; 0 for no limit. */
+  readonly keepAliveMaxRequests: number;
+  /** `transport.keepAliveMaxTime`: a response after this long on a connection closes it; 0 for no limit. */
+  readonly keepAliveMaxTimeMs: number;
   readonly maxHeaderBytes: number;
   /** Clean `.`, `..` and `//` out of the path before routing and forwarding (`http.sanitizePath`). */
   readonly sanitizePath: boolean;
+  /** `http.encodeQuerySemicolons`: a `;` in the query is passed on as `%3B` instead of read as `&`. */
+  readonly encodeQuerySemicolons: boolean;
+  /** `http.underscoreHeadersStrategy`: what becomes of request headers whose name holds an underscore. */
+  readonly underscoreHeaders: 'keep' | 'delete' | 'reject';
   /** Access log, metrics and tracing hooks; absent when none of them is on. */
   readonly telemetry?: EntryPointTelemetry | undefined;
   /** `http2` options, for h2c connections. */
   readonly http2: Http2Options;
 }
 
-/** Splits a request target into path and query; absolute-form targets also give the host. */
+/**
+ * Splits a request target into path and query; absolute-form targets also give the host. As Go reads a
+ * request target, a `#` is not a fragment mark: it stays in the path (which is then refused) or the query.
+ */
 function parseTarget(target: string): { path: string; query: string; host?: string } | undefined {
   let rest = target;
   let host: string | undefined;
@@ -41,8 +52,6 @@ function parseTarget(target: string): { path: string; query: string; host?: stri
     if (!rest.startsWith('/') && !rest.startsWith('?')) return undefined;
     if (rest.startsWith('?')) rest = `/${rest}`;
   }
-  const hash = rest.indexOf('#');
-  if (hash !== -1) rest = rest.slice(0, hash);
   const mark = rest.indexOf('?');
   return mark === -1 ? { path: rest, query: '', host } : { path: rest.slice(0, mark), query: rest.slice(mark + 1), host };
 }
@@ -61,6 +70,8 @@ export class HttpEntryPoint {
   readonly #info: EntryPointInfo;
   readonly #tlsInfo: EntryPointInfo;
   readonly #sockets = new Set<Socket>();
+  /** When each HTTP/1 connection was handed over, for `keepAliveMaxTime`. */
+  readonly #connectedAt = new WeakMap<object, number>();
   readonly #forwardedHeaders: ReturnType<typeof compileForwardedHeaders>;
   readonly #upgradeSockets = new Set<Duplex>();
   readonly #telemetry: EntryPointTelemetry | undefined;
@@ -72,8 +83,9 @@ export class HttpEntryPoint {
     this.#options = options;
     this.#runtime = runtime;
     this.#log = log.with({ entryPointName: options.name });
-    this.#info = { name: options.name, isTls: false };
-    this.#tlsInfo = { name: options.name, isTls: true };
+    const appendXForwardedFor = !options.forwardedHeaders.notAppendXForwardedFor;
+    this.#info = { name: options.name, isTls: false, appendXForwardedFor };
+    this.#tlsInfo = { name: options.name, isTls: true, appendXForwardedFor };
     this.#forwardedHeaders = compileForwardedHeaders(options.forwardedHeaders, `entryPoints.${options.name}.forwardedHeaders`);
     const headersTimeout = options.readTimeoutMs > 0 ? Math.min(60_000, options.readTimeoutMs) : 60_000;
     this.#server = createServer({
@@ -84,6 +96,8 @@ export class HttpEntryPoint {
       noDelay: true,
       requireHostHeader: true,
     });
+    // Node answers the N-th request of a connection with `Connection: close`, as Traefik does.
+    this.#server.maxRequestsPerSocket = options.keepAliveMaxRequests;
     this.#server.on('request', (request: IncomingMessage, response: ServerResponse) => this.#serve(request, response, undefined));
     this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#serveUpgrade(request, socket, head));
     this.#server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
@@ -100,6 +114,7 @@ export class HttpEntryPoint {
   /** Serves HTTP/1.1 on a connection; bytes already read and put back are parsed first. */
   serve(socket: Socket): void {
     this.#sockets.add(socket);
+    if (this.#options.keepAliveMaxTimeMs > 0) this.#connectedAt.set(socket, Date.now());
     socket.once('close', () => this.#sockets.delete(socket));
     this.#server.emit('connection', socket);
     socket.resume();
@@ -188,8 +203,17 @@ export class HttpEntryPoint {
     });
     if (this.#telemetry !== undefined) this.#telemetry.begin(exchange);
     try {
+      if (this.#options.underscoreHeaders !== 'keep' && !this.#handleUnderscoreHeaders(exchange)) return;
       if (target === undefined) return exchange.fail(new BadRequestError(`invalid request target ${JSON.stringify(request.url)}`));
+      if (target.path.includes('#')) {
+        // Passed on, the `#` would be escaped and change what the request means to the server.
+        exchange.log.debug('rejecting request because its path contains a fragment', { path: target.path });
+        return exchange.reply(400);
+      }
       if (target.host !== undefined) request.headers.host = target.host;
+      // Go reads `;` in the query as `&`, unless told to keep it as data, escaped.
+      const query = target.query.includes(';') ? target.query.replaceAll(';', this.#options.encodeQuerySemicolons ? '%3B' : '&') : target.query;
+      exchange.rawQuery = query;
       const normalized = normalizePathEscapes(exchange.path);
       if (normalized === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
       exchange.path = this.#options.sanitizePath ? cleanPath(normalized) : normalized;
@@ -197,9 +221,10 @@ export class HttpEntryPoint {
       if (path === undefined) return exchange.fail(new BadRequestError('invalid percent-encoding in path'));
       this.#forwardedHeaders({ headers: request.headers, clientIp, isTls, isWebSocket: isWebSocket(request) });
       if (this.#options.writeTimeoutMs > 0) this.#limitWrite(response);
+      if (this.#options.keepAliveMaxTimeMs > 0 && this.#isPastKeepAliveTime(request)) response.setHeader('connection', 'close');
       const runtime = this.#runtime();
       const table = (isTls ? runtime.httpsRouters : runtime.routers).get(this.name);
-      const view = new RoutingView(request, canonicalHost(request.headers.host), path, target.query, clientIp);
+      const view = new RoutingView(request, canonicalHost(request.headers.host), path, query, clientIp);
       const route = table?.find(view);
       if (route === undefined) return exchange.fail(new NoRouteError('no router matches'));
       route.handler(exchange);
@@ -207,6 +232,26 @@ export class HttpEntryPoint {
       this.#log.error('request failed', { error: (error as Error).message, routerName: exchange.routerName });
       exchange.fail(new InternalError((error as Error).message));
     }
+  }
+
+  /** Deletes or refuses (400) request headers whose name holds an underscore; false when the request was refused. */
+  #handleUnderscoreHeaders(exchange: Exchange): boolean {
+    const headers = exchange.request.headers;
+    for (const name in headers) {
+      if (!name.includes('_')) continue;
+      if (this.#options.underscoreHeaders === 'reject') {
+        exchange.reply(400, 'Bad Request\n');
+        return false;
+      }
+      delete headers[name];
+    }
+    return true;
+  }
+
+  /** True when the HTTP/1 connection of a request is older than `keepAliveMaxTime` (HTTP/2 has no such header). */
+  #isPastKeepAliveTime(request: IncomingMessage): boolean {
+    const connectedAt = this.#connectedAt.get(request.socket);
+    return request.httpVersionMajor === 1 && connectedAt !== undefined && Date.now() - connectedAt > this.#options.keepAliveMaxTimeMs;
   }
 
   #limitWrite(response: ServerResponse): void {

@@ -13,6 +13,8 @@ export type ResponseHeadersHook = (status: number, headers: ResponseHeaders) => 
 export interface EntryPointInfo {
   readonly name: string;
   readonly isTls: boolean;
+  /** False with `forwardedHeaders.notAppendXForwardedFor`: X-Forwarded-For goes upstream as the client sent it. */
+  readonly appendXForwardedFor: boolean;
 }
 
 /** A WebSocket (or other) upgrade: the raw client socket and what was read past the headers. */

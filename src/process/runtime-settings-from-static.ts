@@ -3,6 +3,7 @@ import { acmeResolverNames } from '../acme/acme-resolvers.js';
 import type { AcmeChallengeSource } from '../acme/challenge-board.js';
 import { apiSettings } from '../api/api-settings.js';
 import { listEntryPoints, type StaticConfig } from '../config/static/static-config.js';
+import { deniedEscapes } from '../http/middlewares/encoded-characters/encoded-characters.js';
 import type { PrometheusExposition } from '../observability/metrics/cluster-metrics.js';
 import type { RuntimeSettings } from '../runtime/runtime-settings.js';
 
@@ -34,6 +35,7 @@ export function runtimeSettings(config: StaticConfig, hooks: ProcessHooks): Runt
       middlewares: entryPoint.http.middlewares,
       observability: entryPoint.observability,
       ...(entryPoint.http.tls !== undefined ? { httpTls: { options: entryPoint.http.tls.options, certResolver: entryPoint.http.tls.certResolver } } : {}),
+      ...(entryPoint.http.encodedCharacters !== undefined ? { deniedEscapes: deniedEscapes(entryPoint.http.encodedCharacters) } : {}),
     })),
     defaultRuleSyntax: config.core.defaultRuleSyntax,
     providerPrecedence: ['internal', ...config.providers.precedence],

@@ -3,6 +3,7 @@ import type { HttpMiddlewareConfig, HttpRouterConfig, HttpServiceConfig } from '
 import { ConfigError, configPath, joinPath, nearestName, quote } from '../config/errors.js';
 import type { Handler, Middleware } from '../http/exchange.js';
 import { middlewareFactories } from '../http/middlewares/registry.js';
+import { denyEncodedCharacters } from '../http/middlewares/encoded-characters/encoded-characters.js';
 import type { ChainOwner, MiddlewareBuildContext, MiddlewareFactory } from '../http/middlewares/middleware.js';
 import { declaredPlugins, type PluginCatalog } from '../http/middlewares/plugin/plugin-catalog.js';
 import { childRouters } from '../http/routers/child-routers.js';
@@ -259,7 +260,7 @@ class RuntimeBuilder {
 
     // Every entryPoint's chain is built before any is registered: a broken one leaves the router out everywhere.
     const routes = entryPoints.map((entryPoint) => {
-      const chain = [...this.#entryPointMiddlewares(entryPoint, path, owner), ...middlewares];
+      const chain = [...this.#entryPointGuards(entryPoint), ...this.#entryPointMiddlewares(entryPoint, path, owner), ...middlewares];
       const inner = chain.reduceRight<Handler>((next, middleware) => middleware(next), service);
       const entryPointFlags = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.observability ?? defaultObservability;
       const observability = routerObservability(config.observability, entryPointFlags, provider === 'internal', this.#settings.internalObservability);
@@ -428,6 +429,13 @@ class RuntimeBuilder {
     const httpEntryPoints = this.#settings.entryPoints.filter((entryPoint) => entryPoint.protocol === 'tcp');
     const hasDefaults = httpEntryPoints.some((entryPoint) => entryPoint.asDefault);
     return httpEntryPoints.filter((entryPoint) => (!hasDefaults || entryPoint.asDefault) && entryPoint.name !== 'traefik').map((entryPoint) => entryPoint.name);
+  }
+
+  /** What the entryPoint checks on every request its root routers match, before any middleware: `http.encodedCharacters`. */
+  #entryPointGuards(entryPoint: string): Middleware[] {
+    const denied = this.#settings.entryPoints.find((candidate) => candidate.name === entryPoint)?.deniedEscapes;
+    const guard = denied === undefined ? undefined : denyEncodedCharacters(denied);
+    return guard === undefined ? [] : [guard];
   }
 
   /** The entryPoint's own middlewares, built for this router (Traefik prepends them to each router's list). */

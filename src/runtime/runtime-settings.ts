@@ -16,6 +16,8 @@ export interface EntryPointSettings {
   readonly observability: ObservabilityFlags;
   /** `http.tls`: every HTTP router on this entryPoint without its own `tls` gets this one, as in Traefik. */
   readonly httpTls?: { readonly options?: string | undefined; readonly certResolver?: string | undefined };
+  /** Escapes `http.encodedCharacters` refuses in the path of a request any root router here serves; none when absent. */
+  readonly deniedEscapes?: ReadonlySet<string>;
 }
 
 /** Plugins the static configuration declares (`experimental`), for the `plugin` middleware. */

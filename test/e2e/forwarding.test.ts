@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { get, rawRequest, statusOf } from '../support/http.js';
@@ -98,6 +99,34 @@ describe('forwarding', () => {
       assert.equal(seen['x-forwarded-proto'], 'https');
       assert.equal(seen['x-forwarded-port'], '443');
     }
+  });
+
+  it('leaves X-Forwarded-For as sent with notAppendXForwardedFor, and adds X-Forwarded-Scheme and X-Scheme when asked', async (t) => {
+    const upstream = await startUpstream(t);
+    const staticConfig = `${staticWithTrust.replace('providers:', `  unappended:
+    address: "127.0.0.1:{{PORT_unappended}}"
+    forwardedHeaders:
+      trustedIPs: ["127.0.0.1/32"]
+      notAppendXForwardedFor: true
+      addXForwardedSchemeHeaders: true
+providers:`)}`;
+    const junction = await startJunction(t, { static: staticConfig, dynamic: routeAll(upstream.url) });
+
+    await get(`${junction.url('unappended')}/`, { headers: { host: 'a.test', 'x-forwarded-for': '1.2.3.4', 'x-forwarded-proto': 'https' } });
+    const trusted = upstream.lastRequest.headers;
+    await get(`${junction.url('unappended')}/`, { headers: { host: 'a.test' } });
+    const direct = upstream.lastRequest.headers;
+    await get(`${junction.url('web')}/`, { headers: { host: 'a.test' } });
+    const usual = upstream.lastRequest.headers;
+
+    assert.equal(trusted['x-forwarded-for'], '1.2.3.4');
+    assert.equal(trusted['x-forwarded-scheme'], 'https');
+    assert.equal(trusted['x-scheme'], 'https');
+    assert.equal(direct['x-forwarded-for'], undefined);
+    assert.equal(direct['x-forwarded-scheme'], 'http');
+    assert.equal(usual['x-forwarded-for'], '127.0.0.1');
+    assert.equal(usual['x-forwarded-scheme'], undefined);
+    assert.equal(usual['x-scheme'], undefined);
   });
 
   it('removes hop-by-hop headers, including those named in Connection, in both directions', async (t) => {
@@ -443,5 +472,67 @@ describe('request paths', () => {
     await rawRequest(junction.ports.web!, 'GET /a/./b/../c//d HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n');
 
     assert.equal(upstream.lastRequest.url, '/a/c/d');
+  });
+});
+
+describe('client keep-alive limits', () => {
+  const limitedStatic = `
+entryPoints:
+  counted:
+    address: "127.0.0.1:{{PORT_counted}}"
+    transport:
+      keepAliveMaxRequests: 2
+  timed:
+    address: "127.0.0.1:{{PORT_timed}}"
+    transport:
+      keepAliveMaxTime: 300ms
+providers:
+  providersThrottleDuration: 0s
+  file:
+    filename: "{{DYNAMIC_FILE}}"
+`;
+
+  /** Sends requests one after another on a keep-alive agent; returns each answer's Connection header and client port. */
+  async function sequence(url: string, count: number, pauseMs = 0): Promise<Array<{ connection: string | undefined; port: number }>> {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const seen: Array<{ connection: string | undefined; port: number }> = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        if (i > 0 && pauseMs > 0) await delay(pauseMs);
+        seen.push(await new Promise((resolve, reject) => {
+          const call = httpRequest(url, { agent, headers: { host: 'a.test' } }, (response) => {
+            const port = response.socket.localPort ?? 0;
+            response.resume();
+            response.on('end', () => resolve({ connection: response.headers.connection, port }));
+          });
+          call.on('error', reject);
+          call.end();
+        }));
+      }
+    } finally {
+      agent.destroy();
+    }
+    return seen;
+  }
+
+  it('closes a connection with the answer to its keepAliveMaxRequests-th request', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, { static: limitedStatic, dynamic: routeAll(upstream.url) });
+
+    const seen = await sequence(`${junction.url('counted')}/`, 3);
+
+    assert.deepEqual(seen.map((answer) => answer.connection), ['keep-alive', 'close', 'keep-alive']);
+    assert.equal(seen[0]!.port, seen[1]!.port);
+    assert.notEqual(seen[2]!.port, seen[1]!.port);
+  });
+
+  it('closes a connection with the first answer after keepAliveMaxTime', async (t) => {
+    const upstream = await startUpstream(t);
+    const junction = await startJunction(t, { static: limitedStatic, dynamic: routeAll(upstream.url) });
+
+    const seen = await sequence(`${junction.url('timed')}/`, 3, 400);
+
+    assert.deepEqual(seen.map((answer) => answer.connection), ['keep-alive', 'close', 'keep-alive']);
+    assert.notEqual(seen[2]!.port, seen[1]!.port);
   });
 });

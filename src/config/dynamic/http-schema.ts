@@ -20,6 +20,7 @@ import { digestAuthSchema } from '../../http/middlewares/digest-auth/digest-auth
 import { forwardAuthSchema } from '../../http/middlewares/forward-auth/forward-auth-schema.js';
 import { compressSchema } from '../../http/middlewares/compress/compress-schema.js';
 import { contentTypeSchema } from '../../http/middlewares/content-type/content-type-schema.js';
+import { encodedCharactersSchema } from '../../http/middlewares/encoded-characters/encoded-characters-schema.js';
 import { errorsSchema } from '../../http/middlewares/errors/errors-schema.js';
 import { grpcWebSchema } from '../../http/middlewares/grpc-web/grpc-web-schema.js';
 import { headersSchema } from '../../http/middlewares/headers/headers-schema.js';
@@ -214,7 +215,7 @@ export const httpMiddlewareSchema = exactlyOneOf(
     circuitBreaker: circuitBreakerSchema,
     compress: compressSchema,
     contentType: contentTypeSchema,
-    encodedCharacters: anything(),
+    encodedCharacters: encodedCharactersSchema,
     errors: errorsSchema,
     grpcWeb: grpcWebSchema,
     passTLSClientCert: passTlsClientCertSchema,

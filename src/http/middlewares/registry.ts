@@ -6,6 +6,7 @@ import { circuitBreaker } from './circuit-breaker/circuit-breaker.js';
 import { compress } from './compress/compress.js';
 import { contentType } from './content-type/content-type.js';
 import { digestAuth } from './digest-auth/digest-auth.js';
+import { encodedCharacters } from './encoded-characters/encoded-characters.js';
 import { errors } from './errors/errors.js';
 import { forwardAuth } from './forward-auth/forward-auth.js';
 import { grpcWeb } from './grpc-web/grpc-web.js';
@@ -56,4 +57,5 @@ export const middlewareFactories: { readonly [K in MiddlewareKind]?: MiddlewareF
   passTLSClientCert,
   ipWhiteList,
   grpcWeb,
+  encodedCharacters,
 };

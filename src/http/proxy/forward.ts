@@ -113,7 +113,9 @@ function upstreamHeaders(exchange: Exchange, target: ForwardTarget): string[] {
   }
   if (headers.host === undefined) out.push('Host', target.authority);
   const prior = headers['x-forwarded-for'];
-  out.push('X-Forwarded-For', prior === undefined || prior === '' ? exchange.clientIp : `${prior}, ${exchange.clientIp}`);
+  if (!exchange.entryPoint.appendXForwardedFor) {
+    if (prior !== undefined) out.push('X-Forwarded-For', String(prior));
+  } else out.push('X-Forwarded-For', prior === undefined || prior === '' ? exchange.clientIp : `${prior}, ${exchange.clientIp}`);
   if (headerTokens(headers.te).includes('trailers')) out.push('Te', 'trailers');
   return out;
 }
