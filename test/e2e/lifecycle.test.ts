@@ -72,6 +72,26 @@ describe('the junction command', () => {
     assert.equal(upstream.requests.length >= 1, true);
   });
 
+  it('reads one file as both configurations when providers.file names the static file, as Traefik\'s examples do', async (t) => {
+    const upstream = await startUpstream(t, { name: 'self' });
+    const port = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'junction-self-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'traefik.toml');
+    await writeFile(file, [
+      '[entryPoints.web]', `address = "127.0.0.1:${port}"`,
+      '[providers.file]', `filename = ${JSON.stringify(file)}`,
+      '[http.routers.app]', 'rule = "Host(`self.test`)"', 'service = "app"',
+      '[[http.services.app.loadBalancer.servers]]', `url = "${upstream.url}"`,
+    ].join('\n'));
+    const run = await runJunction(t, [`--configFile=${file}`]);
+
+    const response = await until(async () => (await get(`http://127.0.0.1:${port}/`, { headers: { host: 'self.test' } }).catch(() => undefined))?.status === 200);
+
+    assert.ok(response);
+    assert.doesNotMatch(run.output(), /WRN|ERR/);
+  });
+
   it('takes its configuration from TRAEFIK_ environment variables', async (t) => {
     const port = await freePort();
     await runJunction(t, [], { TRAEFIK_ENTRYPOINTS_PROBE_ADDRESS: `127.0.0.1:${port}`, TRAEFIK_PING: 'true', TRAEFIK_PING_ENTRYPOINT: 'probe' });

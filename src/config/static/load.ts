@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, quote } from '../errors.js';
 import { decode } from '../schema.js';
 import { applyImplicitConfiguration, validateStaticConfig } from './effective.js';
@@ -64,7 +65,7 @@ export function loadStaticConfig(options: LoadStaticConfigOptions): LoadedStatic
     if (variableNames.length > 0) warnings.push(`configuration file ${quote(shownAs)} is used; environment variables ignored: ${variableNames.join(', ')}`);
     const file = readConfigFile(path, shownAs);
     if (file.tree === undefined) return failed(source, [...flagErrors, ...file.errors], warnings);
-    return withWorkersFlag(finish(source, file.tree, { fromFile: true, errors: flagErrors, warnings, locate: file.locate }), workersFlag);
+    return withWorkersFlag(finish(source, file.tree, { fromFile: true, errors: flagErrors, warnings, locate: file.locate, cwd: options.cwd }), workersFlag);
   }
 
   if (settingFlags.length > 0 || flagErrors.length > 0) {
@@ -113,13 +114,17 @@ interface FinishOptions {
   /** Faults already found while reading the source. */
   readonly errors: readonly ConfigError[];
   readonly warnings: readonly string[];
+  /** Where relative paths in the configuration start from. */
+  readonly cwd?: string | undefined;
   /** Returns where a configuration path is written (`file:line:col`), when the source keeps positions. */
   readonly locate?: (path: string) => string | undefined;
 }
 
 /** Decodes a raw tree, adds the implicit entryPoints and checks what spans several keys. */
 function finish(source: StaticConfigSource, tree: RawTree, options: FinishOptions): LoadedStaticConfig {
-  const misplaced = takeDynamicSections(tree);
+  const dynamicKeys = takeDynamicSections(tree);
+  // A file may hold both (Traefik's own examples name the static file in providers.file); flags may not.
+  const misplaced = source.kind === 'file' ? [] : dynamicKeys.map((key) => new ConfigError(key, 'dynamic configuration is not read from the static configuration; give it with providers.file'));
   const prepared = prepareRawTree(rootShape, tree, { fromFile: options.fromFile });
   const warnings = [...options.warnings, ...prepared.warnings];
   // Flags, variables and files are all decoded as text, as paerser does: a list may be written "a,b".
@@ -127,6 +132,9 @@ function finish(source: StaticConfigSource, tree: RawTree, options: FinishOption
   const errors = [...options.errors, ...[...misplaced, ...decoded.errors].map((error) => located(error, options.locate))];
   if (decoded.value === undefined || errors.length > 0) return failed(source, errors, warnings);
   const config = applyImplicitConfiguration(decoded.value);
+  if (source.kind === 'file' && dynamicKeys.length > 0 && !isReadByFileProvider(source.path, config, options.cwd)) {
+    warnings.push(`${dynamicKeys.join(', ')}: dynamic configuration in the static configuration file is ignored unless providers.file reads this file too`);
+  }
   const validation = validateStaticConfig(config);
   warnings.push(...validation.warnings);
   if (validation.errors.length > 0) return failed(source, validation.errors.map((error) => located(error, options.locate)), warnings);
@@ -136,18 +144,22 @@ function finish(source: StaticConfigSource, tree: RawTree, options: FinishOption
 const dynamicSections = new Set(['http', 'tcp', 'udp', 'tls']);
 
 /**
- * Takes dynamic configuration (`http`, `tcp`, `udp`, `tls`) out of the static tree and reports it.
- * Differs from Traefik, which silently ignores unknown top-level keys in a file: such a section never had
- * any effect, so saying where it belongs is kinder than starting without it.
+ * Takes dynamic configuration (`http`, `tcp`, `udp`, `tls`) out of the static tree and returns its keys. In a
+ * file Traefik skips them silently, which lets one file be both configurations when the file provider reads it.
  */
-function takeDynamicSections(tree: RawTree): ConfigError[] {
-  const errors: ConfigError[] = [];
-  for (const key of Object.keys(tree)) {
-    if (!dynamicSections.has(key.toLowerCase())) continue;
-    delete tree[key];
-    errors.push(new ConfigError(key, 'dynamic configuration is not read from the static configuration; move it to a file read by providers.file'));
-  }
-  return errors;
+function takeDynamicSections(tree: RawTree): string[] {
+  const keys = Object.keys(tree).filter((key) => dynamicSections.has(key.toLowerCase()));
+  for (const key of keys) delete tree[key];
+  return keys;
+}
+
+/** True when providers.file reads the static configuration file itself, by name or through its directory. */
+function isReadByFileProvider(path: string, config: StaticConfig, cwd: string | undefined): boolean {
+  const file = config.providers.file;
+  if (file === undefined) return false;
+  const base = cwd ?? process.cwd();
+  if (file.filename !== undefined) return resolve(base, file.filename) === path;
+  return file.directory !== undefined && dirname(path) === resolve(base, file.directory);
 }
 
 function located(error: ConfigError, locate: ((path: string) => string | undefined) | undefined): ConfigError {

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import type { PathKey, SourcePosition } from './config-path.js';
+import { topLevelKeys } from '../../config/static/static-config.js';
 import { parseTomlText } from './toml-file.js';
 import { parseYamlText } from './yaml-file.js';
 
@@ -71,7 +72,19 @@ export function parseConfigText(text: string, format: ConfigFormat): ContentPars
       position: parsed.rootPosition,
     };
   }
-  return { ok: true, file: { content: parsed.value, find: (keys) => parsed.find(keys), warnings } };
+  return { ok: true, file: { content: withoutStaticSections(parsed.value), find: (keys) => parsed.find(keys), warnings } };
+}
+
+const staticSections = new Set(topLevelKeys.map((key) => key.toLowerCase()));
+
+/**
+ * Leaves out the static configuration's sections (`entryPoints`, `providers`, `log`...): a file may hold both
+ * configurations when the file provider reads the static file itself, as Traefik allows by skipping them.
+ */
+function withoutStaticSections(content: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(content);
+  if (!keys.some((key) => staticSections.has(key.toLowerCase()))) return content;
+  return Object.fromEntries(keys.filter((key) => !staticSections.has(key.toLowerCase())).map((key) => [key, content[key]]));
 }
 
 /** Tells whether a parsed value is a map (not a list, not null). */
