@@ -6,6 +6,7 @@ import type { StaticConfig } from '../config/static/static-config.js';
 import type { Logger, LogLevel } from '../observability/logger.js';
 import { Aggregator } from '../providers/aggregator.js';
 import { FileProvider } from '../providers/file/file-provider.js';
+import { httpProvider } from '../providers/http/http-provider.js';
 import { internalSnapshot } from '../providers/internal/internal-provider.js';
 import type { Provider } from '../providers/provider.js';
 import { RestProvider } from '../providers/rest/rest-provider.js';
@@ -24,6 +25,8 @@ export function configuredProviders(config: StaticConfig, log: Logger): Provider
       ),
     );
   }
+  const http = config.providers.http;
+  if (http !== undefined) providers.push(httpProvider(http, log.with({ providerName: 'http' })));
   const kubernetesCRD = config.providers.kubernetesCRD;
   if (kubernetesCRD !== undefined) {
     providers.push(onDemand('kubernetescrd', async () => (await import('../providers/kubernetes-crd/kubernetes-crd-provider.js')).kubernetesCRDProvider(kubernetesCRD, log)));

@@ -303,7 +303,21 @@ const providers = struct({
   etcd: opaque(),
   zooKeeper: opaque(),
   redis: opaque(),
-  http: opaque(),
+  /** Traefik's HTTP provider: the dynamic configuration polled from an endpoint. */
+  http: section({
+    endpoint: required(string()),
+    pollInterval: withDefault(positiveDuration(), 5000),
+    pollTimeout: withDefault(duration(), 5000),
+    headers: withDefault(mapOf(string()), {}),
+    tls: section({
+      ca: string(),
+      cert: string(),
+      key: string(),
+      insecureSkipVerify: withDefault(bool(), false),
+    }),
+    /** Bytes; -1 reads any size. */
+    maxResponseBodySize: withDefault(number({ integer: true, min: -1 }), -1),
+  }),
   plugin: opaque({ isSection: false }),
 });
 
