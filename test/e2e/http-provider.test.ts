@@ -35,25 +35,31 @@ function routeTo(host: string, url: string): string {
   });
 }
 
-describe('the HTTP provider', () => {
-  it('polls its endpoint with the configured headers, follows changes and keeps the last configuration when a poll fails', async (t) => {
-    const upstream = await startUpstream(t, { name: 'polled' });
-    const endpoint = await startEndpoint(t);
-    endpoint.answer = { status: 200, body: routeTo('one.test', upstream.url) };
-    const junction = await startJunction(t, {
-      static: `
+/** A static configuration with entryPoint web and the HTTP provider with these options (indented under it). */
+function withHttpProvider(options: string): string {
+  return `
 entryPoints:
   web:
     address: "127.0.0.1:{{PORT_web}}"
 providers:
   providersThrottleDuration: 0s
   http:
+${options}`;
+}
+
+describe('the HTTP provider', () => {
+  it('polls its endpoint with the configured headers, follows changes and keeps the last configuration when a poll fails', async (t) => {
+    const upstream = await startUpstream(t, { name: 'polled' });
+    const endpoint = await startEndpoint(t);
+    endpoint.answer = { status: 200, body: routeTo('one.test', upstream.url) };
+    const junction = await startJunction(t, {
+      static: withHttpProvider(`
     endpoint: "${endpoint.url}"
     pollInterval: 200ms
     headers:
       Authorization: Bearer secret
       Host: config.test
-`,
+`),
     });
     const status = async (host: string): Promise<number> => (await get(`${junction.url('web')}/`, { headers: { host } })).status;
 
@@ -90,19 +96,13 @@ providers:
     t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
     const junction = await startJunction(t, {
-      static: `
-entryPoints:
-  web:
-    address: "127.0.0.1:{{PORT_web}}"
-providers:
-  providersThrottleDuration: 0s
-  http:
+      static: withHttpProvider(`
     endpoint: "https://127.0.0.1:${(server.address() as AddressInfo).port}/"
     tls:
       ca: ${JSON.stringify(join(directory, 'ca.pem'))}
       cert: ${JSON.stringify(client.certFile)}
       key: ${JSON.stringify(client.keyFile)}
-`,
+`),
     });
 
     await until(async () => (await get(`${junction.url('web')}/`, { headers: { host: 'secure.test' } })).status === 200, { message: 'the configuration polled over TLS served' });
@@ -111,14 +111,7 @@ providers:
 
   it('refuses to start without an endpoint or with a poll interval of zero', async (t) => {
     const junction = await startJunction(t, {
-      static: `
-entryPoints:
-  web:
-    address: "127.0.0.1:{{PORT_web}}"
-providers:
-  http:
-    pollInterval: 0s
-`,
+      static: withHttpProvider('    pollInterval: 0s\n'),
       waitReady: false,
     });
 
