@@ -4,6 +4,7 @@ import { workerCount } from '../process/runtime-settings-from-static.js';
 import { Primary } from '../process/workers.js';
 import { describeSource, loadForCommand } from './static-config.js';
 import { junctionVersion } from './version.js';
+import { fileRotation } from '../observability/rotating-file-sink.js';
 
 /** Serves until SIGTERM or SIGINT, then drains gracefully and exits 0. A static configuration fault exits 1. */
 export async function run(argv: readonly string[]): Promise<number> {
@@ -13,7 +14,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const { config } = loaded;
-  const log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath } : {}) });
+  const log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath, rotation: fileRotation(config.log) } : {}) });
   for (const warning of loaded.warnings) log.warn(warning);
   const workers = workerCount(config.workers);
   log.info('starting Junction', { version: junctionVersion(), configuration: describeSource(loaded), workers });

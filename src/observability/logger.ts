@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { fileRotation, rotatingFileSink, type FileRotation } from './rotating-file-sink.js';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'PANIC';
 export type LogFormat = 'common' | 'json';
@@ -21,8 +21,8 @@ export class Logger {
   readonly #format: LogFormat;
   readonly #fields: LogFields;
 
-  constructor(options: { level?: LogLevel; format?: LogFormat; filePath?: string; fields?: LogFields; sink?: Sink }) {
-    this.#sink = options.sink ?? (options.filePath ? fileSink(options.filePath) : stdoutSink());
+  constructor(options: { level?: LogLevel; format?: LogFormat; filePath?: string; rotation?: FileRotation; fields?: LogFields; sink?: Sink }) {
+    this.#sink = options.sink ?? (options.filePath ? fileSink(options.filePath, options.rotation) : stdoutSink());
     this.#level = options.level ?? 'ERROR';
     this.#threshold = severity[this.#level];
     this.#format = options.format ?? 'common';
@@ -83,13 +83,9 @@ function stdoutSink(): Sink {
   };
 }
 
-function fileSink(path: string): Sink {
-  const stream: WriteStream = createWriteStream(path, { flags: 'a' });
-  stream.on('error', (error) => process.stderr.write(`log.filePath: cannot write ${JSON.stringify(path)}: ${error.message}\n`));
-  return {
-    write: (line) => void stream.write(line),
-    close: () => new Promise((resolve) => stream.end(resolve)),
-  };
+/** The log file, rotated as Traefik rotates it (by default at 100 MiB, keeping every rotated file). */
+function fileSink(path: string, rotation = fileRotation({ maxSize: 0, maxBackups: 0, maxAge: 0 })): Sink {
+  return rotatingFileSink(path, rotation, (error) => void process.stderr.write(`log.filePath: cannot write ${JSON.stringify(path)}: ${error.message}\n`));
 }
 
 /** A logger that drops everything, for tests and for `junction check`. */

@@ -16,6 +16,7 @@ import { ControlPlane } from './control-plane.js';
 import { DataPlane } from './data-plane.js';
 import { runtimeSettings } from './runtime-settings-from-static.js';
 import { serveClusterMetrics } from '../observability/metrics/cluster-metrics.js';
+import { fileRotation } from '../observability/rotating-file-sink.js';
 
 /** Messages from the primary to a worker. */
 type ToWorker =
@@ -206,7 +207,7 @@ export function runWorker(): void {
     switch (message.type) {
       case 'start': {
         const { config } = message;
-        log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath } : {}) }).with({
+        log = new Logger({ level: config.log.level, format: config.log.format, ...(config.log.filePath !== undefined ? { filePath: config.log.filePath, rotation: fileRotation(config.log) } : {}) }).with({
           worker: cluster.worker?.id,
         });
         const workerLog = log;
