@@ -1,29 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { ConfigError } from '../../config/errors.js';
 import type { StaticConfig } from '../../config/static/static-config.js';
 import type { Logger } from '../../observability/logger.js';
+import { compileClientTls } from '../../tls/client-tls.js';
 import { parseConfigText } from '../file/config-text.js';
 import type { Provider } from '../provider.js';
 
 export type HttpProviderOptions = NonNullable<StaticConfig['providers']['http']>;
 
-/** A PEM given inline or as the path of a file holding it, as Traefik's ClientTLS reads `ca`, `cert` and `key`. */
-function pem(value: string): string {
-  return value.trimStart().startsWith('-----BEGIN') ? value : readFileSync(value, 'utf8');
-}
-
-/** The client that polls the endpoint: its own TLS settings, when given. */
+/** The client that polls the endpoint: its own TLS settings, when given. Throws ConfigError. */
 function pollingAgent(tls: HttpProviderOptions['tls']): Agent {
-  if (tls === undefined) return new Agent();
-  return new Agent({
-    connect: {
-      ...(tls.ca !== undefined ? { ca: pem(tls.ca) } : {}),
-      ...(tls.cert !== undefined && tls.key !== undefined ? { cert: pem(tls.cert), key: pem(tls.key) } : {}),
-      rejectUnauthorized: !tls.insecureSkipVerify,
-    },
-  });
+  return tls === undefined ? new Agent() : new Agent({ connect: compileClientTls(tls) });
 }
 
 /**
@@ -39,7 +27,8 @@ export function httpProvider(options: HttpProviderOptions, log: Logger): Provide
       try {
         agent = pollingAgent(options.tls);
       } catch (error) {
-        push({ config: {}, errors: [new ConfigError('providers.http.tls', `unable to create client TLS configuration: ${(error as Error).message}`)] });
+        if (!(error instanceof ConfigError)) throw error;
+        push({ config: {}, errors: [error.under('providers.http')] });
         return;
       }
       let lastDigest: string | undefined;

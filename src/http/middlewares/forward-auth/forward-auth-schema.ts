@@ -1,19 +1,11 @@
 import { boolean, list, number, object, required, string, type Infer } from '../../../config/schema.js';
-
-/** `forwardAuth.tls`: how Junction connects to an `https://` authentication server. */
-export const forwardAuthTlsSchema = object({
-  ca: string(),
-  cert: string(),
-  key: string(),
-  insecureSkipVerify: boolean(),
-  /** Deprecated in Traefik and ignored: client authentication is a server-side setting. */
-  caOptional: boolean(),
-});
+import { clientTlsSchema } from '../../../tls/client-tls.js';
 
 /** `forwardAuth`: delegates the decision to an authentication server. */
 export const forwardAuthSchema = object({
   address: required(string()),
-  tls: forwardAuthTlsSchema,
+  /** How Junction connects to an `https://` authentication server. */
+  tls: clientTlsSchema,
   trustForwardHeader: boolean(),
   authResponseHeaders: list(string()),
   authResponseHeadersRegex: string(),
@@ -29,4 +21,3 @@ export const forwardAuthSchema = object({
 });
 
 export type ForwardAuthConfig = Infer<typeof forwardAuthSchema>;
-export type ForwardAuthTlsConfig = Infer<typeof forwardAuthTlsSchema>;

@@ -10,7 +10,8 @@ import { hasRequestBody } from '../../proxy/forward.js';
 import { canonicalHeaderName } from '../../proxy/header-names.js';
 import type { ResponseHeaders } from '../../response-writer.js';
 import type { MiddlewareFactory } from '../middleware.js';
-import { compileAuthTls, createAuthClient } from './auth-client.js';
+import { compileClientTls } from '../../../tls/client-tls.js';
+import { createAuthClient } from './auth-client.js';
 import { managedXHeaders } from '../../../entrypoints/forwarded-headers.js';
 import { authRequestHeaders } from './auth-request-headers.js';
 import type { ForwardAuthConfig } from './forward-auth-schema.js';
@@ -98,7 +99,7 @@ function parseAddress(address: string): { origin: string; path: string; goUrl: G
  */
 export const forwardAuth: MiddlewareFactory<ForwardAuthConfig> = (config, context) => {
   const address = parseAddress(config.address);
-  const tls = config.tls === undefined ? undefined : compileAuthTls(config.tls);
+  const tls = config.tls === undefined ? undefined : compileClientTls(config.tls);
   if (config.tls?.caOptional !== undefined) context.log.warn('tls.caOptional is deprecated and ignored: TLS client authentication is a server-side option', { middlewareName: context.name });
   let headersRegex: RegExp | undefined;
   if (config.authResponseHeadersRegex !== undefined && config.authResponseHeadersRegex !== '') {

@@ -1,12 +1,11 @@
 import { duration, list, number, object, string, withDefault, type Infer } from '../../../config/schema.js';
-import { forwardAuthTlsSchema } from '../forward-auth/forward-auth-schema.js';
+import { clientTlsSchema } from '../../../tls/client-tls.js';
 import { sourceCriterionSchema } from '../source-criterion/source-criterion.js';
 
 /** Traefik's `redis` options of rateLimit: buckets kept in Redis, shared by replicas. */
 const redisSchema = object({
   endpoints: list(string()),
-  // Traefik's ClientTLS, the same options as forwardAuth's.
-  tls: forwardAuthTlsSchema,
+  tls: clientTlsSchema,
   username: string(),
   password: string(),
   db: number({ integer: true }),

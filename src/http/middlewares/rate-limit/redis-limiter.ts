@@ -2,7 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { ConfigError, quote } from '../../../config/errors.js';
 import type { Logger } from '../../../observability/logger.js';
-import { compileAuthTls } from '../forward-auth/auth-client.js';
+import { compileClientTls } from '../../../tls/client-tls.js';
 import type { RateLimitParameters } from './rate-limit.js';
 import type { RateLimitConfig } from './rate-limit-schema.js';
 
@@ -45,11 +45,11 @@ function parseEndpoint(endpoint: string, path: string): { host: string; port: nu
   return { host: match[1] ?? match[2]!, port };
 }
 
-/** `redis.tls` is Traefik's ClientTLS, as `forwardAuth.tls`: compiled the same way, its faults under `redis`. */
+/** `redis.tls` is Traefik's ClientTLS: its faults are reported under `redis`. */
 function tlsOptions(tls: RedisConfig['tls']): ConnectionOptions | undefined {
   if (tls === undefined) return undefined;
   try {
-    return compileAuthTls(tls);
+    return compileClientTls(tls);
   } catch (error) {
     throw error instanceof ConfigError ? error.under('redis') : error;
   }

@@ -2,18 +2,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { compileAuthTls } from '../../../../src/http/middlewares/forward-auth/auth-client.js';
+import { compileClientTls } from '../../src/tls/client-tls.js';
 
-const fixtures = fileURLToPath(new URL('../../../../../test/fixtures/forward-auth/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../test/fixtures/forward-auth/', import.meta.url));
 
-describe('compileAuthTls', () => {
+describe('compileClientTls', () => {
   it('reads the CA, certificate and key from files or from PEM text', () => {
-    const fromFiles = compileAuthTls({ ca: `${fixtures}ca.pem`, cert: `${fixtures}client.pem`, key: `${fixtures}client.key` });
-    const fromText = compileAuthTls({ ca: readFileSync(`${fixtures}ca.pem`, 'utf8'), cert: readFileSync(`${fixtures}client.pem`, 'utf8'), key: readFileSync(`${fixtures}client.key`, 'utf8') });
+    const fromFiles = compileClientTls({ ca: `${fixtures}ca.pem`, cert: `${fixtures}client.pem`, key: `${fixtures}client.key` });
+    const fromText = compileClientTls({ ca: readFileSync(`${fixtures}ca.pem`, 'utf8'), cert: readFileSync(`${fixtures}client.pem`, 'utf8'), key: readFileSync(`${fixtures}client.key`, 'utf8') });
 
     assert.deepEqual(fromFiles, fromText);
     assert.equal(fromFiles.rejectUnauthorized, true);
-    assert.equal(compileAuthTls({ insecureSkipVerify: true }).rejectUnauthorized, false);
+    assert.equal(compileClientTls({ insecureSkipVerify: true }).rejectUnauthorized, false);
   });
 
   for (const { description, tls, message } of [
@@ -23,7 +23,7 @@ describe('compileAuthTls', () => {
     { description: 'a CA file without a certificate', tls: { ca: `${fixtures}client.key` }, message: 'tls.ca: no certificate could be parsed' },
   ]) {
     it(`refuses ${description}`, () => {
-      assert.throws(() => compileAuthTls(tls), (error: Error) => (typeof message === 'string' ? error.message === message : message.test(error.message)));
+      assert.throws(() => compileClientTls(tls), (error: Error) => (typeof message === 'string' ? error.message === message : message.test(error.message)));
     });
   }
 });
